@@ -1,0 +1,83 @@
+package dev.sparklm.preprocess;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code manifest.json}: the contract between the preprocessing job and the training job.
+ * Written last, so a directory with a manifest is a complete output.
+ *
+ * @param schemaVersion bumped when the layout or the meaning of a field changes
+ * @param context       model context; every row of {@code input_ids} has {@code context + 1} ids
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ShardManifest(
+        int schemaVersion,
+        String createdAt,
+        String input,
+        String inputFormat,
+        TokenizerInfo tokenizer,
+        int context,
+        int sequenceLength,
+        String column,
+        Map<String, SplitInfo> splits,
+        long documentsRead,
+        long documentsDropped) {
+
+    public static final int SCHEMA_VERSION = 1;
+    public static final String FILE_NAME = "manifest.json";
+    public static final String COLUMN = "input_ids";
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record TokenizerInfo(String type, String file, String fingerprint, int vocabSize, int endOfTextId) {}
+
+    /**
+     * @param tokens    ids in the split's documents, end-of-text separators included
+     * @param sequences rows written; each predicts {@code context} targets
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record SplitInfo(String path, long documents, long tokens, long sequences, long droppedTailTokens, List<String> files) {}
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    public String toJson() {
+        try {
+            return MAPPER.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @param source the file, for error messages */
+    public static ShardManifest fromJson(String json, String source) {
+        ShardManifest m;
+        try {
+            m = MAPPER.readValue(json, ShardManifest.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(source + ": not a valid manifest: " + e.getOriginalMessage());
+        }
+        if (m.schemaVersion() != SCHEMA_VERSION) {
+            throw new IllegalArgumentException(source + ": manifest schema version " + m.schemaVersion()
+                    + ", this build reads version " + SCHEMA_VERSION);
+        }
+        if (m.tokenizer() == null || m.splits() == null || m.context() < 1) {
+            throw new IllegalArgumentException(source + ": manifest lacks tokenizer, splits or context");
+        }
+        return m;
+    }
+
+    public SplitInfo split(String name) {
+        SplitInfo s = splits.get(name);
+        if (s == null) {
+            throw new IllegalArgumentException("the manifest has no '" + name + "' split (it has " + splits.keySet() + ")");
+        }
+        return s;
+    }
+}

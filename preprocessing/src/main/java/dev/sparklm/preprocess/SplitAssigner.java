@@ -1,0 +1,45 @@
+package dev.sparklm.preprocess;
+
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * Puts a document in the train or validation split by a hash of its text: deterministic
+ * across runs and cluster layouts, and identical documents always land in the same split.
+ */
+public final class SplitAssigner implements Serializable {
+    public static final String TRAIN = "train";
+    public static final String VALIDATION = "validation";
+
+    private final double validationFraction;
+    private final long seed;
+
+    public SplitAssigner(double validationFraction, long seed) {
+        this.validationFraction = validationFraction;
+        this.seed = seed;
+    }
+
+    public String splitOf(String document) {
+        return unitInterval(document) < validationFraction ? VALIDATION : TRAIN;
+    }
+
+    /** A uniform value in [0, 1) from SHA-256(seed, text): stable, unlike String.hashCode mixing. */
+    double unitInterval(String document) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (int i = 0; i < 8; i++) {
+                sha.update((byte) (seed >>> (8 * i)));
+            }
+            byte[] d = sha.digest(document.getBytes(StandardCharsets.UTF_8));
+            long bits = 0;
+            for (int i = 0; i < 7; i++) {
+                bits = (bits << 8) | (d[i] & 0xFF);
+            }
+            return (bits >>> 3) / (double) (1L << 53); // 53 random bits -> [0, 1)
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package dev.sparklm.preprocess;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparklm.io.JobConfigException;
+import dev.sparklm.tokenizer.Tokenizer;
+import dev.sparklm.tokenizer.TokenizerJson;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PreprocessJobTest {
+    static final Path CORPUS = Path.of("..", "data", "tinyshakespeare", "input.txt");
+
+    @TempDir
+    Path tmp;
+
+    /** The first {@code chars} characters of Tiny Shakespeare, cut at a blank line. */
+    static String shakespeareSlice(int chars) throws IOException {
+        String all = Files.readString(CORPUS, StandardCharsets.UTF_8);
+        return all.substring(0, all.lastIndexOf("\n\n", chars) + 1);
+    }
+
+    PreprocessConfig config(Path input, Path output, Map<String, String> extra) {
+        Map<String, String> o = new java.util.HashMap<>(extra);
+        o.put("input", input.toString());
+        o.put("output", output.toString());
+        return PreprocessConfig.load(Optional.empty(), o);
+    }
+
+    @Test
+    void writesShardsTokenizerAndManifestThatAgree() throws IOException {
+        String text = shakespeareSlice(120_000);
+        Path input = Files.writeString(tmp.resolve("slice.txt"), text);
+        Path output = tmp.resolve("data");
+        SparkSession spark = LocalSpark.get();
+
+        ShardManifest m = PreprocessJob.run(spark, config(input, output, Map.of("context", "32", "tokens-per-shard", "20000")));
+
+        // The manifest on disk is the one returned, and it describes the files beside it.
+        ShardManifest onDisk = ShardManifest.fromJson(Files.readString(output.resolve("manifest.json")), "manifest.json");
+        assertEquals(m, onDisk);
+        Tokenizer tokenizer = TokenizerJson.read(Files.readString(output.resolve("tokenizer.json")), "tokenizer.json");
+        assertEquals(m.tokenizer().fingerprint(), tokenizer.fingerprint());
+        assertEquals(tokenizer.vocabSize(), m.tokenizer().vocabSize());
+
+        // Every speech is a document; the split is about 90/10 and covers all of them.
+        long speeches = java.util.Arrays.stream(text.split("\n\n")).filter(s -> !s.isBlank()).count();
+        long train = m.split("train").documents();
+        long val = m.split("validation").documents();
+        assertEquals(speeches, train + val);
+        assertEquals(speeches, m.documentsRead());
+        assertTrue(val > speeches * 0.05 && val < speeches * 0.15, "validation share " + val + "/" + speeches);
+
+        // Tokens: every character plus one end-of-text per document; the character
+        // tokenizer sees 1 id per char. Windows cover tokens - 1 targets, minus the dropped tail.
+        for (String split : List.of("train", "validation")) {
+            ShardManifest.SplitInfo s = m.split(split);
+            Dataset<Row> rows = spark.read().parquet(output.resolve(split).toString());
+            assertEquals("input_ids", rows.schema().fields()[0].name());
+            assertEquals("array<int>", rows.schema().fields()[0].dataType().simpleString());
+            assertEquals(s.sequences(), rows.count());
+            assertEquals(s.files().size(), Files.list(output.resolve(split)).filter(p -> p.toString().endsWith(".parquet")).count());
+            assertEquals(s.tokens() - 1, s.sequences() * 32 + s.droppedTailTokens(), split + " ids are all accounted for");
+            for (Row r : rows.collectAsList()) {
+                List<Integer> ids = r.getList(0);
+                assertEquals(33, ids.size());
+                for (int id : ids) {
+                    assertTrue(id >= 0 && id < tokenizer.vocabSize());
+                }
+            }
+        }
+        long chars = text.length() - text.split("\n\n+").length + 0L; // not exact: separators vary
+        assertTrue(m.split("train").tokens() + m.split("validation").tokens() > chars * 0.9);
+        long trainTargets = m.split("train").sequences() * 32;
+        assertEquals((trainTargets + 19_999) / 20_000, m.split("train").files().size(), "shards of about 20,000 tokens");
+
+        // Decoding the shards gives back the documents' text.
+        Row first = spark.read().parquet(output.resolve("validation").toString()).first();
+        String decoded = tokenizer.decode(first.<Integer>getList(0).stream().mapToInt(Integer::intValue).toArray());
+        for (String piece : decoded.split(java.util.regex.Pattern.quote(Tokenizer.END_OF_TEXT))) {
+            assertTrue(text.contains(piece), "shard text comes from the corpus: " + piece);
+        }
+    }
+
+    @Test
+    void splitIsDeterministicAndNoDocumentIsInBoth() throws IOException {
+        Path input = Files.writeString(tmp.resolve("slice.txt"), shakespeareSlice(60_000));
+        SparkSession spark = LocalSpark.get();
+        PreprocessJob.run(spark, config(input, tmp.resolve("a"), Map.of("context", "16")));
+        PreprocessJob.run(spark, config(input, tmp.resolve("b"), Map.of("context", "16")));
+        for (String split : List.of("train", "validation")) {
+            Set<String> a = decodedWindows(spark, tmp.resolve("a"), split);
+            Set<String> b = decodedWindows(spark, tmp.resolve("b"), split);
+            assertEquals(a, b, split + " is the same in two runs");
+        }
+        SplitAssigner s = new SplitAssigner(0.1, 42);
+        assertEquals(s.splitOf("same text"), s.splitOf("same text"));
+    }
+
+    Set<String> decodedWindows(SparkSession spark, Path out, String split) {
+        Set<String> all = new HashSet<>();
+        for (Row r : spark.read().parquet(out.resolve(split).toString()).collectAsList()) {
+            all.add(r.getList(0).toString());
+        }
+        return all;
+    }
+
+    @Test
+    void rerunReplacesOutputAndFailedRunLeavesItIntact() throws IOException {
+        Path input = Files.writeString(tmp.resolve("slice.txt"), shakespeareSlice(30_000));
+        Path output = tmp.resolve("data");
+        SparkSession spark = LocalSpark.get();
+        PreprocessJob.run(spark, config(input, output, Map.of("context", "16")));
+        String manifest = Files.readString(output.resolve("manifest.json"));
+
+        // A run that fails (no documents survive the length filter) leaves the output as it was.
+        assertThrows(JobConfigException.class,
+                () -> PreprocessJob.run(spark, config(input, output, Map.of("min-document-chars", "100000000"))));
+        assertEquals(manifest, Files.readString(output.resolve("manifest.json")));
+        try (var siblings = Files.list(tmp)) {
+            assertFalse(siblings.anyMatch(p -> p.getFileName().toString().contains("staging")), "staging removed");
+        }
+
+        // A successful rerun replaces it whole.
+        PreprocessJob.run(spark, config(input, output, Map.of("context", "8")));
+        assertEquals(8, ShardManifest.fromJson(Files.readString(output.resolve("manifest.json")), "m").context());
+    }
+
+    @Test
+    void missingOrEmptyInputFailsBeforeAnyWork() throws IOException {
+        SparkSession spark = LocalSpark.get();
+        JobConfigException missing = assertThrows(JobConfigException.class,
+                () -> PreprocessJob.run(spark, config(tmp.resolve("nope/*.txt"), tmp.resolve("o"), Map.of())));
+        assertTrue(missing.getMessage().contains("input not found") && missing.getMessage().contains("nope"), missing.getMessage());
+
+        Path empty = Files.writeString(tmp.resolve("empty.txt"), "");
+        JobConfigException e = assertThrows(JobConfigException.class,
+                () -> PreprocessJob.run(spark, config(empty, tmp.resolve("o"), Map.of())));
+        assertTrue(e.getMessage().contains("input is empty"), e.getMessage());
+
+        Path blank = Files.writeString(tmp.resolve("blank.txt"), "\n\n  \n\n\t\n");
+        JobConfigException noDocs = assertThrows(JobConfigException.class,
+                () -> PreprocessJob.run(spark, config(blank, tmp.resolve("o"), Map.of())));
+        assertTrue(noDocs.getMessage().contains("no training documents"), noDocs.getMessage());
+        assertFalse(Files.exists(tmp.resolve("o")));
+    }
+}
