@@ -1,0 +1,165 @@
+package dev.sparklm.train;
+
+import dev.sparklm.io.HadoopFiles;
+import dev.sparklm.tokenizer.Tokenizer;
+import dev.sparklm.tokenizer.TokenizerJson;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checkpoints under {@code <output>/checkpoints/step-NNNNNNNNN/}: {@code model.zip} (DL4J's
+ * format: configuration, parameters and updater state), {@code state.json} (training state and
+ * the model's SHA-256) and {@code tokenizer.json}. Each is written in a hidden directory and
+ * renamed into place, through the Hadoop FileSystem API, so any URI works and a crash never
+ * leaves a checkpoint that looks complete.
+ */
+public final class CheckpointStore {
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
+    static final String MODEL = "model.zip";
+    static final String STATE = "state.json";
+    static final String TOKENIZER = "tokenizer.json";
+    private static final String PREFIX = "step-";
+
+    private final Path root;
+    private final Configuration conf;
+    private final FileSystem fs;
+
+    public CheckpointStore(String output, Configuration conf) {
+        this.root = new Path(output, "checkpoints");
+        this.conf = conf;
+        this.fs = HadoopFiles.fs(root, conf);
+    }
+
+    /** A loaded checkpoint. */
+    public record Checkpoint(Path path, MultiLayerNetwork network, TrainingState state, Tokenizer tokenizer) {}
+
+    public Path save(MultiLayerNetwork net, TrainingState state, Tokenizer tokenizer) {
+        Path dir = new Path(root, String.format("%s%09d", PREFIX, state.step()));
+        Path tmp = new Path(root, "." + dir.getName() + ".tmp-" + System.nanoTime());
+        try {
+            fs.mkdirs(tmp);
+            MessageDigest sha = sha256();
+            try (OutputStream out = new DigestOutputStream(fs.create(new Path(tmp, MODEL)), sha)) {
+                ModelSerializer.writeModel(net, out, true);
+            }
+            HadoopFiles.writeStringAtomically(new Path(tmp, TOKENIZER), tokenizer.toJson(), conf);
+            HadoopFiles.writeStringAtomically(new Path(tmp, STATE),
+                    state.withChecksum(HexFormat.of().formatHex(sha.digest())).toJson(), conf);
+            if (fs.exists(dir)) {
+                fs.delete(dir, true);
+            }
+            if (!fs.rename(tmp, dir)) {
+                throw new IOException("cannot rename " + tmp + " to " + dir);
+            }
+            return fs.makeQualified(dir);
+        } catch (IOException e) {
+            try {
+                fs.delete(tmp, true);
+            } catch (IOException ignored) {
+                // the failure below is the one to report
+            }
+            throw new UncheckedIOException("cannot write checkpoint " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Loads a checkpoint directory, or the newest complete one if {@code path} is a run's
+     * output directory. The model's checksum is verified.
+     */
+    public static Checkpoint load(String path, Configuration conf) {
+        Path p = new Path(path);
+        FileSystem fs = HadoopFiles.fs(p, conf);
+        try {
+            if (!fs.exists(new Path(p, STATE))) {
+                CheckpointStore store = new CheckpointStore(path, conf);
+                p = store.latest().orElseThrow(() -> new IllegalArgumentException(
+                        "no checkpoint at " + path + " (expected a checkpoint directory with " + STATE
+                                + ", or a run directory with checkpoints/)"));
+            }
+            TrainingState state = TrainingState.fromJson(HadoopFiles.readString(new Path(p, STATE), conf), new Path(p, STATE).toString());
+            Tokenizer tokenizer = TokenizerJson.read(HadoopFiles.readString(new Path(p, TOKENIZER), conf), new Path(p, TOKENIZER).toString());
+            // Verify before parsing: a corrupt zip must be reported as corrupt, not half-loaded.
+            byte[] model;
+            try (InputStream in = fs.open(new Path(p, MODEL))) {
+                model = in.readAllBytes();
+            }
+            String actual = HexFormat.of().formatHex(sha256().digest(model));
+            if (!actual.equals(state.modelSha256())) {
+                throw new IllegalArgumentException(new Path(p, MODEL) + " is corrupt: SHA-256 " + actual
+                        + ", state.json says " + state.modelSha256());
+            }
+            MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(model), true);
+            return new Checkpoint(fs.makeQualified(p), net, state, tokenizer);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load checkpoint " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Complete checkpoints, oldest first. */
+    public List<Path> list() {
+        try {
+            if (!fs.exists(root)) {
+                return List.of();
+            }
+            List<Path> dirs = new ArrayList<>();
+            for (FileStatus s : fs.listStatus(root)) {
+                if (s.isDirectory() && s.getPath().getName().startsWith(PREFIX) && fs.exists(new Path(s.getPath(), STATE))) {
+                    dirs.add(s.getPath());
+                }
+            }
+            dirs.sort(Comparator.comparing(Path::getName));
+            return dirs;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Optional<Path> latest() {
+        List<Path> all = list();
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
+    /** Deletes all but the newest {@code keepLast} checkpoints and {@code best}. */
+    public void prune(int keepLast, Optional<Path> best) {
+        List<Path> all = list();
+        for (int i = 0; i < all.size() - keepLast; i++) {
+            Path p = all.get(i);
+            if (best.isPresent() && best.get().getName().equals(p.getName())) {
+                continue;
+            }
+            try {
+                fs.delete(p, true);
+                LOG.info("removed old checkpoint {}", p);
+            } catch (IOException e) {
+                LOG.warn("cannot remove old checkpoint {}: {}", p, e.getMessage());
+            }
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

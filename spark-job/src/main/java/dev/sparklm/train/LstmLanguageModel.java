@@ -1,0 +1,49 @@
+package dev.sparklm.train;
+
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * The baseline: token embedding -> one LSTM layer -> softmax over the vocabulary, predicting
+ * the next token at every position. Every layer is told the NCW layout explicitly, since the
+ * layers' defaults disagree and the output layer then rejects the labels' shape.
+ */
+public final class LstmLanguageModel {
+    private LstmLanguageModel() {}
+
+    public static MultiLayerConfiguration configuration(TrainConfig cfg, int vocabSize) {
+        NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder()
+                .seed(cfg.seed())
+                .updater(new Adam(cfg.learningRate()))
+                .weightInit(WeightInit.XAVIER);
+        if (cfg.gradientClip() > 0) {
+            b.gradientNormalization(GradientNormalization.ClipL2PerLayer)
+                    .gradientNormalizationThreshold(cfg.gradientClip());
+        }
+        return b.list()
+                .layer(new EmbeddingSequenceLayer.Builder()
+                        .nIn(vocabSize).nOut(cfg.embedding())
+                        .outputDataFormat(RNNFormat.NCW)
+                        .build())
+                .layer(new LSTM.Builder()
+                        .nIn(cfg.embedding()).nOut(cfg.hidden())
+                        .activation(Activation.TANH)
+                        .dataFormat(RNNFormat.NCW)
+                        .build())
+                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(cfg.hidden()).nOut(vocabSize)
+                        .activation(Activation.SOFTMAX)
+                        .dataFormat(RNNFormat.NCW)
+                        .build())
+                .build();
+    }
+}

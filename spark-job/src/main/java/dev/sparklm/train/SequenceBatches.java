@@ -1,0 +1,61 @@
+package dev.sparklm.train;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Turns packed windows of {@code context + 1} ids into DL4J minibatches: features are the
+ * first {@code context} ids ([batch, context]), labels the one-hot next ids
+ * ([batch, vocab, context], NCW), so position t learns to predict id t + 1.
+ */
+public final class SequenceBatches {
+    private SequenceBatches() {}
+
+    public static DataSet toDataSet(List<int[]> windows, int vocabSize) {
+        int batch = windows.size();
+        int context = windows.get(0).length - 1;
+        float[] features = new float[batch * context];
+        float[] labels = new float[batch * vocabSize * context];
+        for (int b = 0; b < batch; b++) {
+            int[] w = windows.get(b);
+            if (w.length != context + 1) {
+                throw new IllegalArgumentException("window of " + w.length + " ids in a batch of " + (context + 1));
+            }
+            for (int t = 0; t < context; t++) {
+                features[b * context + t] = w[t];
+                int next = w[t + 1];
+                if (next < 0 || next >= vocabSize) {
+                    throw new IllegalArgumentException("token id " + next + " outside the vocabulary of " + vocabSize);
+                }
+                labels[(b * vocabSize + next) * context + t] = 1f;
+            }
+        }
+        INDArray f = Nd4j.create(features, new long[] {batch, context}, DataType.FLOAT);
+        INDArray l = Nd4j.create(labels, new long[] {batch, vocabSize, context}, DataType.FLOAT);
+        return new DataSet(f, l);
+    }
+
+    /** Groups windows into minibatches of {@code batchSize} (the last one may be smaller). */
+    public static Iterator<DataSet> batches(Iterator<int[]> windows, int batchSize, int vocabSize) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return windows.hasNext();
+            }
+
+            @Override
+            public DataSet next() {
+                List<int[]> batch = new ArrayList<>(batchSize);
+                while (batch.size() < batchSize && windows.hasNext()) {
+                    batch.add(windows.next());
+                }
+                return toDataSet(batch, vocabSize);
+            }
+        };
+    }
+}

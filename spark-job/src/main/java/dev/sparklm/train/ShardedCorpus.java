@@ -1,0 +1,85 @@
+package dev.sparklm.train;
+
+import dev.sparklm.io.HadoopFiles;
+import dev.sparklm.io.JobConfigException;
+import dev.sparklm.preprocess.ShardManifest;
+import dev.sparklm.tokenizer.Tokenizer;
+import dev.sparklm.tokenizer.TokenizerJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The preprocessing job's output as the training job sees it: the manifest, the tokenizer it
+ * names (checked against the manifest's fingerprint), and each split's windows as an RDD read
+ * by the executors.
+ */
+public final class ShardedCorpus {
+    private final Path dir;
+    private final ShardManifest manifest;
+    private final Tokenizer tokenizer;
+
+    private ShardedCorpus(Path dir, ShardManifest manifest, Tokenizer tokenizer) {
+        this.dir = dir;
+        this.manifest = manifest;
+        this.tokenizer = tokenizer;
+    }
+
+    public static ShardedCorpus open(String data, Configuration conf) {
+        Path dir = new Path(data);
+        Path manifestPath = new Path(dir, ShardManifest.FILE_NAME);
+        try {
+            if (!manifestPath.getFileSystem(conf).exists(manifestPath)) {
+                throw new JobConfigException("no " + ShardManifest.FILE_NAME + " in " + data
+                        + " (train.data): run the preprocessing job first, or point train.data at its output");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + manifestPath + ": " + e.getMessage(), e);
+        }
+        ShardManifest manifest = ShardManifest.fromJson(HadoopFiles.readString(manifestPath, conf), manifestPath.toString());
+        Path tokenizerPath = new Path(dir, manifest.tokenizer().file());
+        Tokenizer tokenizer = TokenizerJson.read(HadoopFiles.readString(tokenizerPath, conf), tokenizerPath.toString());
+        if (!tokenizer.fingerprint().equals(manifest.tokenizer().fingerprint())) {
+            throw new IllegalArgumentException(tokenizerPath + " is not the tokenizer the shards were made with: fingerprint "
+                    + tokenizer.fingerprint() + ", manifest says " + manifest.tokenizer().fingerprint());
+        }
+        return new ShardedCorpus(dir, manifest, tokenizer);
+    }
+
+    public ShardManifest manifest() {
+        return manifest;
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public int context() {
+        return manifest.context();
+    }
+
+    /** The split's windows, read from Parquet on the executors. */
+    public JavaRDD<int[]> windows(SparkSession spark, String split) {
+        String path = new Path(dir, manifest.split(split).path()).toString();
+        int length = manifest.sequenceLength();
+        return spark.read().parquet(path).select(ShardManifest.COLUMN).javaRDD().map(row -> toIds(row, length));
+    }
+
+    static int[] toIds(Row row, int expectedLength) {
+        List<Integer> list = row.getList(0);
+        if (list.size() != expectedLength) {
+            throw new IllegalArgumentException("a row of " + list.size() + " ids where the manifest says " + expectedLength);
+        }
+        int[] ids = new int[list.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = list.get(i);
+        }
+        return ids;
+    }
+
+}

@@ -1,0 +1,102 @@
+package dev.sparklm.train;
+
+import dev.sparklm.tokenizer.Tokenizer;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Continues a prompt one token at a time: the model sees the last {@code context} tokens, the
+ * next token is sampled from its distribution at the last position (temperature, then top-k),
+ * and each token is handed to the caller as soon as it is chosen.
+ */
+public final class TextGenerator {
+    private final MultiLayerNetwork net;
+    private final Tokenizer tokenizer;
+    private final int context;
+
+    public TextGenerator(MultiLayerNetwork net, Tokenizer tokenizer, int context) {
+        this.net = net;
+        this.tokenizer = tokenizer;
+        this.context = context;
+    }
+
+    /**
+     * @param temperature 0 picks the most likely token; higher flattens the distribution
+     * @param topK        sample among the k most likely tokens only; 0 = all
+     * @param onText      receives each new token's text
+     * @return the generated ids (without the prompt)
+     */
+    public int[] generate(String prompt, int maxTokens, double temperature, int topK, long seed, Consumer<String> onText) {
+        if (maxTokens < 0 || temperature < 0 || topK < 0) {
+            throw new IllegalArgumentException("max tokens, temperature and top-k must not be negative");
+        }
+        int[] promptIds = tokenizer.encode(prompt);
+        if (promptIds.length == 0) {
+            promptIds = new int[] {tokenizer.endOfTextId()}; // start as if after a document
+        }
+        int[] ids = Arrays.copyOf(promptIds, promptIds.length + maxTokens);
+        int n = promptIds.length;
+        Random random = new Random(seed);
+        for (int i = 0; i < maxTokens; i++) {
+            int from = Math.max(0, n - context);
+            float[] window = new float[n - from];
+            for (int t = from; t < n; t++) {
+                window[t - from] = ids[t];
+            }
+            INDArray input = Nd4j.create(window, new long[] {1, window.length}, DataType.FLOAT);
+            INDArray out = net.output(input, false); // [1, vocab, time]
+            float[] probs = out.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.point(window.length - 1))
+                    .dup().toFloatVector();
+            int next = sample(probs, temperature, topK, random);
+            ids[n++] = next;
+            onText.accept(tokenizer.decode(next));
+        }
+        return Arrays.copyOfRange(ids, promptIds.length, n);
+    }
+
+    static int sample(float[] probs, double temperature, int topK, Random random) {
+        int v = probs.length;
+        if (temperature == 0) {
+            int best = 0;
+            for (int i = 1; i < v; i++) {
+                if (probs[i] > probs[best]) {
+                    best = i;
+                }
+            }
+            return best;
+        }
+        double[] w = new double[v];
+        for (int i = 0; i < v; i++) {
+            // p^(1/T) is softmax(logits / T) up to normalization.
+            w[i] = Math.pow(Math.max(probs[i], 0f), 1.0 / temperature);
+        }
+        if (topK > 0 && topK < v) {
+            double[] sorted = w.clone();
+            Arrays.sort(sorted);
+            double threshold = sorted[v - topK];
+            for (int i = 0; i < v; i++) {
+                if (w[i] < threshold) {
+                    w[i] = 0;
+                }
+            }
+        }
+        double total = 0;
+        for (double x : w) {
+            total += x;
+        }
+        double r = random.nextDouble() * total;
+        for (int i = 0; i < v; i++) {
+            r -= w[i];
+            if (r < 0) {
+                return i;
+            }
+        }
+        return v - 1;
+    }
+}

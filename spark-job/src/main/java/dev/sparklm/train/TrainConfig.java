@@ -1,0 +1,64 @@
+package dev.sparklm.train;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
+import dev.sparklm.io.JobConfigException;
+import dev.sparklm.io.JobConfigLoader;
+import java.io.File;
+import java.io.Serializable;
+import java.util.Map;
+import java.util.Optional;
+
+/** Every setting of the training job, typed and validated; defaults in conf/train.conf. */
+public record TrainConfig(
+        String data,
+        String output,
+        long seed,
+        String modelType,
+        int embedding,
+        int hidden,
+        double learningRate,
+        double gradientClip,
+        int workers,
+        int batchSizePerWorker,
+        int averagingFrequency,
+        int prefetchBatches,
+        int epochs,
+        long maxSteps,
+        int logEveryRounds,
+        int keepLast,
+        String rendered) implements Serializable {
+
+    public static final String ROOT = "train";
+
+    public static TrainConfig load(Optional<File> file, Map<String, String> overrides) {
+        return from(JobConfigLoader.load("train.conf", ROOT, file, overrides));
+    }
+
+    public static TrainConfig from(Config c) {
+        JobConfigLoader.Reader r = new JobConfigLoader.Reader(c, ROOT);
+        String data = r.string("data");
+        String output = r.string("output");
+        if (data.isBlank() || output.isBlank()) {
+            throw new JobConfigException(ROOT + ".data and " + ROOT + ".output must not be empty");
+        }
+        return new TrainConfig(
+                data,
+                output,
+                r.longValue("seed", Long.MIN_VALUE, Long.MAX_VALUE),
+                r.oneOf("model.type", "lstm"),
+                r.integer("model.embedding", 1, 1 << 16),
+                r.integer("model.hidden", 1, 1 << 16),
+                r.number("optimizer.learning-rate", 1e-8, 10),
+                r.number("optimizer.gradient-clip", 0, 1e6),
+                r.integer("spark.workers", 0, 100_000),
+                r.integer("spark.batch-size-per-worker", 1, 1 << 16),
+                r.integer("spark.averaging-frequency", 1, 1 << 20),
+                r.integer("spark.prefetch-batches", 0, 1024),
+                r.integer("epochs", 1, 1 << 20),
+                r.longValue("max-steps", 0, Long.MAX_VALUE),
+                r.integer("log-every-rounds", 1, 1 << 20),
+                r.integer("checkpoint.keep-last", 1, 1 << 10),
+                c.root().render(ConfigRenderOptions.concise().setFormatted(true)));
+    }
+}

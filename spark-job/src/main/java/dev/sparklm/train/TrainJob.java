@@ -1,0 +1,278 @@
+package dev.sparklm.train;
+
+import dev.sparklm.io.CommandLineJobs;
+import dev.sparklm.io.HadoopFiles;
+import dev.sparklm.io.JobConfigException;
+import dev.sparklm.io.SparkSessions;
+import dev.sparklm.preprocess.SplitAssigner;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.linalg.dataset.DataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import scala.Tuple2;
+
+/**
+ * The training job. Reads top to bottom: configuration -> shards -> model -> for each epoch,
+ * chunks of averaging rounds through DL4J's parameter averaging (progress after each) ->
+ * validation loss -> metrics.jsonl -> checkpoint.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Trains a language model on the preprocessing job's shards with Spark parameter averaging.",
+                "Defaults: conf/train.conf (out/data -> out/run)."})
+public final class TrainJob implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "HOCON file overriding conf/train.conf")
+    File config;
+
+    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "override one key, e.g. --set epochs=3")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(names = "--data", paramLabel = "DIR", description = "preprocessed shards (train.data)")
+    String data;
+
+    @Option(names = "--output", paramLabel = "DIR", description = "run directory for checkpoints and metrics (train.output)")
+    String output;
+
+    @Option(names = "--overwrite", description = "replace the checkpoints and metrics of an earlier run in the output directory")
+    boolean overwrite;
+
+    public static void main(String[] args) {
+        System.exit(CommandLineJobs.execute(new TrainJob(), args));
+    }
+
+    /** What a run achieved. */
+    public record Result(long steps, long tokensSeen, double initialValidationLoss, double validationLoss,
+                         double tokensPerSecond, Path lastCheckpoint) {}
+
+    @Override
+    public Integer call() {
+        if (data != null) {
+            overrides.put("data", data);
+        }
+        if (output != null) {
+            overrides.put("output", output);
+        }
+        TrainConfig cfg = TrainConfig.load(Optional.ofNullable(config), overrides);
+        SparkSession spark = SparkSessions.getOrCreate("sparklm-train");
+        try {
+            Result r = run(spark, cfg, overwrite);
+            System.out.printf("train: %,d steps, %,d tokens, %.0f tokens/s%n"
+                            + "  validation loss %.4f nats/token (perplexity %.2f), from %.4f before training%n"
+                            + "  checkpoint: %s%n",
+                    r.steps(), r.tokensSeen(), r.tokensPerSecond(), r.validationLoss(), Math.exp(r.validationLoss()),
+                    r.initialValidationLoss(), r.lastCheckpoint());
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    public static Result run(SparkSession spark, TrainConfig cfg, boolean overwrite) {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Configuration hadoop = sc.hadoopConfiguration();
+        LOG.info("train configuration:\n{}", cfg.rendered());
+
+        // Data: the shards stay on the executors; only counts reach the driver.
+        ShardedCorpus corpus = ShardedCorpus.open(cfg.data(), hadoop);
+        int vocab = corpus.tokenizer().vocabSize();
+        int context = corpus.context();
+        prepareOutput(cfg.output(), hadoop, overwrite);
+        JavaRDD<int[]> validation = corpus.windows(spark, SplitAssigner.VALIDATION).persist(StorageLevel.MEMORY_AND_DISK_SER());
+        JavaPairRDD<Long, int[]> train = corpus.windows(spark, SplitAssigner.TRAIN).zipWithIndex()
+                .mapToPair(Tuple2::swap).persist(StorageLevel.MEMORY_AND_DISK_SER());
+        long trainSequences = train.count();
+        long validationSequences = validation.count();
+        if (trainSequences == 0 || validationSequences == 0) {
+            throw new JobConfigException(cfg.data() + " has " + trainSequences + " training and " + validationSequences
+                    + " validation sequences; both splits need at least one (a larger corpus or a smaller context)");
+        }
+
+        // Model and the parameter-averaging master.
+        MultiLayerNetwork net = new MultiLayerNetwork(LstmLanguageModel.configuration(cfg, vocab));
+        net.init();
+        int workers = cfg.workers() > 0 ? cfg.workers() : sc.defaultParallelism();
+        int batch = cfg.batchSizePerWorker();
+        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, batch)
+                .batchSizePerWorker(batch)
+                .averagingFrequency(cfg.averagingFrequency())
+                .workerPrefetchNumBatches(cfg.prefetchBatches())
+                .saveUpdater(true)
+                .rddTrainingApproach(RDDTrainingApproach.Direct)
+                .repartionData(Repartition.Always)
+                .rngSeed(cfg.seed())
+                .build();
+        SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
+
+        long stepsPerEpoch = ceilDiv(ceilDiv(trainSequences, batch), workers);
+        long totalSteps = stepsPerEpoch * cfg.epochs();
+        if (cfg.maxSteps() > 0) {
+            totalSteps = Math.min(totalSteps, cfg.maxSteps());
+        }
+        long sequencesPerStep = (long) workers * batch;
+        long stepsPerChunk = (long) cfg.averagingFrequency() * cfg.logEveryRounds();
+        LOG.info("model: {} with {} parameters, vocab {}, context {}", cfg.modelType(), net.numParams(), vocab, context);
+        LOG.info("data: {} training sequences ({} tokens), {} validation sequences", trainSequences,
+                trainSequences * context, validationSequences);
+        LOG.info("parameter averaging: {} workers x {} sequences = global batch {} ({} tokens); averaging every {} "
+                        + "minibatches; learning rate {}; {} steps per epoch, {} steps in all",
+                workers, batch, sequencesPerStep, sequencesPerStep * context, cfg.averagingFrequency(),
+                cfg.learningRate(), stepsPerEpoch, totalSteps);
+
+        CheckpointStore checkpoints = new CheckpointStore(cfg.output(), hadoop);
+        MetricsLog metrics = new MetricsLog(cfg.output(), hadoop);
+        double initialLoss = ValidationEvaluator.evaluate(sc, net, validation, batch, vocab).loss();
+        LOG.info("step 0: validation loss {} (a uniform guess is ln {} = {})", fmt(initialLoss), vocab, fmt(Math.log(vocab)));
+        metrics.append(metricsRecord(0, 0, 0, Double.NaN, initialLoss, 0, 0));
+
+        long step = 0;
+        long tokensSeen = 0;
+        double trainLoss = Double.NaN;
+        double validationLoss = initialLoss;
+        double best = Double.POSITIVE_INFINITY;
+        Path bestCheckpoint = null;
+        Path lastCheckpoint = null;
+        long trainingNanos = 0;
+        Instant start = Instant.now();
+        for (int epoch = 1; epoch <= cfg.epochs() && step < totalSteps; epoch++) {
+            JavaPairRDD<Long, int[]> order = shuffled(train, cfg.seed() * 1_000_003L + epoch);
+            for (long first = 0; first < trainSequences && step < totalSteps; ) {
+                long steps = Math.min(stepsPerChunk, totalSteps - step);
+                long last = Math.min(trainSequences, first + steps * sequencesPerStep);
+                long from = first;
+                JavaRDD<DataSet> chunk = order.filter(t -> t._1() >= from && t._1() < last).values()
+                        .mapPartitions(it -> SequenceBatches.batches(it, batch, vocab));
+                long t0 = System.nanoTime();
+                sparkNet.fit(chunk);
+                trainingNanos += System.nanoTime() - t0;
+                step += ceilDiv(ceilDiv(last - first, batch), workers);
+                tokensSeen += (last - first) * context;
+                first = last;
+                trainLoss = sparkNet.getScore() / context;
+                if (!Double.isFinite(trainLoss)) {
+                    throw new IllegalStateException("training loss became " + trainLoss + " at step " + step
+                            + "; the last good checkpoint is " + lastCheckpoint + ". Lower train.optimizer.learning-rate.");
+                }
+                double tokensPerSecond = tokensSeen / (trainingNanos / 1e9);
+                long remaining = (long) ((totalSteps - step) * sequencesPerStep * context / tokensPerSecond);
+                LOG.info("epoch {}/{} step {}/{} | tokens {} | train loss {} | {} tokens/s | ETA {}",
+                        epoch, cfg.epochs(), step, totalSteps, tokensSeen, fmt(trainLoss), Math.round(tokensPerSecond),
+                        formatDuration(Duration.ofSeconds(remaining)));
+            }
+            order.unpersist(false);
+
+            validationLoss = ValidationEvaluator.evaluate(sc, sparkNet.getNetwork(), validation, batch, vocab).loss();
+            double tokensPerSecond = tokensSeen / (trainingNanos / 1e9);
+            LOG.info("epoch {}: validation loss {} (perplexity {}), {} elapsed", epoch, fmt(validationLoss),
+                    fmt(Math.exp(validationLoss)), formatDuration(Duration.between(start, Instant.now())));
+            metrics.append(metricsRecord(step, epoch, tokensSeen, trainLoss, validationLoss, tokensPerSecond,
+                    Duration.between(start, Instant.now()).toMillis() / 1000.0));
+            best = Math.min(best, validationLoss);
+            TrainingState state = new TrainingState(step, epoch, tokensSeen, trainLoss, validationLoss, best,
+                    cfg.modelType(), context, vocab, corpus.tokenizer().fingerprint(), cfg.data(), Instant.now().toString(),
+                    null, cfg.rendered());
+            lastCheckpoint = checkpoints.save(sparkNet.getNetwork(), state, corpus.tokenizer());
+            if (validationLoss <= best) {
+                bestCheckpoint = lastCheckpoint;
+            }
+            checkpoints.prune(cfg.keepLast(), Optional.ofNullable(bestCheckpoint));
+            LOG.info("checkpoint {}", lastCheckpoint);
+        }
+        validation.unpersist(false);
+        train.unpersist(false);
+        return new Result(step, tokensSeen, initialLoss, validationLoss, tokensSeen / Math.max(trainingNanos / 1e9, 1e-9),
+                lastCheckpoint);
+    }
+
+    /** The training windows in a new order each epoch, numbered 0..n-1 in that order. */
+    static JavaPairRDD<Long, int[]> shuffled(JavaPairRDD<Long, int[]> indexed, long seed) {
+        return indexed.mapToPair(t -> new Tuple2<>(mix(seed, t._1()), t._2()))
+                .sortByKey()
+                .values()
+                .zipWithIndex()
+                .mapToPair(Tuple2::swap)
+                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+    }
+
+    /** SplitMix64 finalizer: a well-spread, reproducible sort key per (seed, index). */
+    static long mix(long seed, long index) {
+        long z = seed + index * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    private static void prepareOutput(String output, Configuration hadoop, boolean overwrite) {
+        Path dir = new Path(output);
+        FileSystem fs = HadoopFiles.fs(dir, hadoop);
+        Path checkpoints = new Path(dir, "checkpoints");
+        Path metrics = new Path(dir, "metrics.jsonl");
+        try {
+            boolean earlier = fs.exists(checkpoints) || fs.exists(metrics);
+            if (earlier && !overwrite) {
+                throw new JobConfigException(output + " already holds a run (checkpoints/ or metrics.jsonl): pass "
+                        + "--overwrite to replace it, or choose another train.output");
+            }
+            if (earlier) {
+                LOG.warn("--overwrite: removing the earlier run's checkpoints and metrics in {}", output);
+                fs.delete(checkpoints, true);
+                fs.delete(metrics, false);
+            }
+            fs.mkdirs(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + output + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Object> metricsRecord(long step, int epoch, long tokens, double trainLoss,
+                                                     double validationLoss, double tokensPerSecond, double elapsed) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("time", Instant.now().toString());
+        m.put("step", step);
+        m.put("epoch", epoch);
+        m.put("tokens", tokens);
+        m.put("train_loss", Double.isFinite(trainLoss) ? trainLoss : null);
+        m.put("val_loss", validationLoss);
+        m.put("val_perplexity", Math.exp(validationLoss));
+        m.put("tokens_per_sec", tokensPerSecond);
+        m.put("elapsed_sec", elapsed);
+        return m;
+    }
+
+    static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+
+    static String fmt(double x) {
+        return String.format("%.4f", x);
+    }
+
+    static String formatDuration(Duration d) {
+        long s = d.getSeconds();
+        return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60)
+                : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
+    }
+}
