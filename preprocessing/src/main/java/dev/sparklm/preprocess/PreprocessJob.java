@@ -48,7 +48,7 @@ import scala.Tuple2;
  * tokenizer (trained on train) -> packed windows of context + 1 ids -> Parquet shards, the
  * tokenizer file and {@code manifest.json}, all published atomically in one directory.
  */
-@Command(name = "preprocess", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "preprocess", mixinStandardHelpOptions = true, version = "sparklm 0.1.0", sortOptions = false,
         description = {"Turns a text corpus into tokenized, packed Parquet shards for the training job.",
                 "Defaults: conf/preprocess.conf (bundled Tiny Shakespeare -> out/data)."})
 public final class PreprocessJob implements Callable<Integer> {

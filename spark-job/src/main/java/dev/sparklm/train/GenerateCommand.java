@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Loads a checkpoint and continues a prompt, printing text as it is generated. */
-@Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "generate", mixinStandardHelpOptions = true, version = "sparklm 0.1.0", sortOptions = false,
         description = "Generates text from a checkpoint (a checkpoint directory, or a run directory for its newest).")
 public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", paramLabel = "PATH", defaultValue = "out/run",

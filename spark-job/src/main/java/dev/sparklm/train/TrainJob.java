@@ -39,7 +39,7 @@ import scala.Tuple2;
  * chunks of averaging rounds through DL4J's parameter averaging (progress after each) ->
  * validation loss -> metrics.jsonl -> checkpoint.
  */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "train", mixinStandardHelpOptions = true, version = "sparklm 0.1.0", sortOptions = false,
         description = {"Trains a language model on the preprocessing job's shards with Spark parameter averaging.",
                 "Defaults: conf/train.conf (out/data -> out/run)."})
 public final class TrainJob implements Callable<Integer> {
@@ -134,6 +134,10 @@ public final class TrainJob implements Callable<Integer> {
         }
         long sequencesPerStep = (long) workers * batch;
         long stepsPerChunk = (long) cfg.averagingFrequency() * cfg.logEveryRounds();
+        var env = org.nd4j.linalg.factory.Nd4j.getExecutioner().getEnvironmentInformation();
+        LOG.info("ND4J on the driver: backend {}, BLAS {}, {} OpenMP thread(s), oneDNN {}", env.get("backend"),
+                env.get("blas.vendor"), env.get("omp.threads"),
+                org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo().contains("HAVE_ONEDNN"));
         LOG.info("model: {} with {} parameters, vocab {}, context {}", cfg.modelType(), net.numParams(), vocab, context);
         LOG.info("data: {} training sequences ({} tokens), {} validation sequences", trainSequences,
                 trainSequences * context, validationSequences);
