@@ -38,16 +38,19 @@ class EndToEndTest {
         SparkSession spark = LocalSpark.get();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
 
-        // 1. Preprocess the first ~200 KB of Tiny Shakespeare.
+        // 1. Preprocess the first ~200 KB of Tiny Shakespeare. The outputs stay in target/e2e,
+        //    where CI runs the notebooks on them.
+        Path e2e = Path.of("target", "e2e").toAbsolutePath();
+        deleteRecursively(e2e);
         String all = Files.readString(CORPUS, StandardCharsets.UTF_8);
         Path input = Files.writeString(tmp.resolve("slice.txt"), all.substring(0, all.lastIndexOf("\n\n", 200_000)));
-        Path data = tmp.resolve("data");
+        Path data = e2e.resolve("data");
         ShardManifest manifest = PreprocessJob.run(spark, PreprocessConfig.load(Optional.empty(),
                 Map.of("input", input.toString(), "output", data.toString(), "context", "32")));
         assertTrue(manifest.split("train").sequences() > 4000, "train sequences: " + manifest.split("train").sequences());
 
         // 2. Train a small LSTM for two epochs with parameter averaging on 2 local workers.
-        Path run = tmp.resolve("run");
+        Path run = e2e.resolve("run");
         TrainConfig cfg = TrainConfig.load(Optional.empty(), Map.of(
                 "data", data.toString(), "output", run.toString(),
                 "model.embedding", "16", "model.hidden", "64",
@@ -103,6 +106,16 @@ class EndToEndTest {
         // A second run into the same directory must be asked for.
         JobConfigException again = assertThrows(JobConfigException.class, () -> TrainJob.run(spark, cfg, false));
         assertTrue(again.getMessage().contains("--overwrite"), again.getMessage());
+    }
+
+    static void deleteRecursively(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
     }
 
     @Test
