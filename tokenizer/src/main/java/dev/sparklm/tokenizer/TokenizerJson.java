@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * The tokenizer file ({@code tokenizer.json}): {@code {"type": ..., "version": 1, ...}}.
+ * The tokenizer file ({@code tokenizer.json}): HuggingFace's format for byte-level BPE (a
+ * {@code "model"} object), or ours for the character tokenizer ({@code {"type": "char", ...}}).
  * Reading checks every field and names what is wrong, since a tokenizer file that loads
  * "almost" right would silently corrupt every id of a training run.
  */
@@ -31,6 +32,9 @@ public final class TokenizerJson {
         }
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException(source + ": expected a JSON object");
+        }
+        if (root.has("model")) {
+            return HuggingFaceFormat.fromTokenizerJson(root, source);
         }
         String type = requiredText(root, "type", source);
         int version = root.path("version").asInt(-1);
