@@ -7,19 +7,16 @@ import dev.sparklm.io.SparkSessions;
 import dev.sparklm.io.StagedOutputDirectory;
 import dev.sparklm.preprocess.ShardManifest.SplitInfo;
 import dev.sparklm.preprocess.ShardManifest.TokenizerInfo;
-import dev.sparklm.tokenizer.CharTokenizer;
 import dev.sparklm.tokenizer.Tokenizer;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -146,7 +143,9 @@ public final class PreprocessJob implements Callable<Integer> {
                         + " read, " + dropped + " shorter than preprocess.min-document-chars = " + minChars);
             }
 
-            Tokenizer tokenizer = trainTokenizer(tagged.filter(t -> t._1().equals(SplitAssigner.TRAIN)).values());
+            TokenizerTraining.Result trained = TokenizerTraining.train(
+                    tagged.filter(t -> t._1().equals(SplitAssigner.TRAIN)).values(), cfg);
+            Tokenizer tokenizer = trained.tokenizer();
             HadoopFiles.writeStringAtomically(new Path(dir, TOKENIZER_FILE), tokenizer.toJson(), hadoop);
             LOG.info("tokenizer: {} with {} tokens, {}", tokenizer.type(), tokenizer.vocabSize(), tokenizer.fingerprint());
 
@@ -162,7 +161,7 @@ public final class PreprocessJob implements Callable<Integer> {
             ShardManifest manifest = new ShardManifest(ShardManifest.SCHEMA_VERSION, Instant.now().toString(),
                     cfg.input(), cfg.inputFormat().toString(),
                     new TokenizerInfo(tokenizer.type(), TOKENIZER_FILE, tokenizer.fingerprint(),
-                            tokenizer.vocabSize(), tokenizer.endOfTextId()),
+                            tokenizer.vocabSize(), tokenizer.endOfTextId(), trained.distinctChunks()),
                     cfg.context(), cfg.context() + 1, ShardManifest.COLUMN, splits, read, dropped);
             // Last: a manifest marks a complete output.
             HadoopFiles.writeStringAtomically(new Path(dir, ShardManifest.FILE_NAME), manifest.toJson(), hadoop);
@@ -170,16 +169,6 @@ public final class PreprocessJob implements Callable<Integer> {
         } finally {
             tagged.unpersist(false);
         }
-    }
-
-    /** The alphabet is gathered on the executors; only distinct code points reach the driver. */
-    static Tokenizer trainTokenizer(JavaRDD<String> trainDocuments) {
-        List<Integer> codePoints = trainDocuments.mapPartitions(docs -> {
-            Set<Integer> seen = new HashSet<>();
-            docs.forEachRemaining(d -> d.codePoints().forEach(seen::add));
-            return seen.iterator();
-        }).distinct().collect();
-        return CharTokenizer.fromCodePoints(codePoints.stream().mapToInt(Integer::intValue));
     }
 
     private static SplitInfo writeSplit(SparkSession spark, JavaRDD<String> documents, long docs,

@@ -34,7 +34,9 @@ public record ShardManifest(
     public static final String COLUMN = "input_ids";
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record TokenizerInfo(String type, String file, String fingerprint, int vocabSize, int endOfTextId) {}
+    /** @param trainingChunks distinct pre-tokenized chunks the BPE was trained on (0 for "char") */
+    public record TokenizerInfo(String type, String file, String fingerprint, int vocabSize, int endOfTextId,
+                                long trainingChunks) {}
 
     /**
      * @param tokens    ids in the split's documents, end-of-text separators included

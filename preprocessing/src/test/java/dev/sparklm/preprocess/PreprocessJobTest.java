@@ -98,6 +98,46 @@ class PreprocessJobTest {
     }
 
     @Test
+    void bpeTokenizerIsTrainedFromExecutorCountsExactlyAsLocally() throws IOException {
+        String text = shakespeareSlice(150_000);
+        Path input = Files.writeString(tmp.resolve("slice.txt"), text);
+        Path output = tmp.resolve("bpe");
+        SparkSession spark = LocalSpark.get();
+        ShardManifest m = PreprocessJob.run(spark, config(input, output, Map.of(
+                "tokenizer.type", "bpe", "tokenizer.bpe.vocab-size", "600", "context", "32")));
+
+        Tokenizer tokenizer = TokenizerJson.read(Files.readString(output.resolve("tokenizer.json")), "tokenizer.json");
+        assertTrue(tokenizer instanceof dev.sparklm.tokenizer.ByteLevelBpeTokenizer);
+        assertEquals("bpe", m.tokenizer().type());
+        assertEquals(600, m.tokenizer().vocabSize());
+        assertEquals(599, m.tokenizer().endOfTextId());
+
+        // The same documents counted on one machine give the same merges.
+        TextNormalizer normalizer = new TextNormalizer(true, true);
+        SplitAssigner splitter = new SplitAssigner(0.1, 42);
+        List<String> train = new java.util.ArrayList<>();
+        for (String block : text.split("\n\n")) {
+            String doc = normalizer.normalize(block);
+            if (!doc.isEmpty() && splitter.splitOf(doc).equals(SplitAssigner.TRAIN)) {
+                train.add(doc);
+            }
+        }
+        Map<String, Long> counts = dev.sparklm.tokenizer.BpeTrainer.countChunks(train, dev.sparklm.tokenizer.PreTokenizer.GPT2);
+        assertEquals(counts.size(), m.tokenizer().trainingChunks(), "distinct chunks reported");
+        var local = dev.sparklm.tokenizer.BpeTrainer.train(counts, new dev.sparklm.tokenizer.BpeTrainer.Options(600, 2,
+                List.of(Tokenizer.END_OF_TEXT), dev.sparklm.tokenizer.PreTokenizer.GPT2));
+        assertEquals(local.fingerprint(), tokenizer.fingerprint());
+
+        // Shards hold BPE ids that decode back to the corpus text.
+        Row first = spark.read().parquet(output.resolve("train").toString()).first();
+        String decoded = tokenizer.decode(first.<Integer>getList(0).stream().mapToInt(Integer::intValue).toArray());
+        for (String piece : decoded.split(java.util.regex.Pattern.quote(Tokenizer.END_OF_TEXT))) {
+            assertTrue(text.contains(piece.strip()), "shard text comes from the corpus: " + piece);
+        }
+        assertTrue(m.split("train").tokens() < text.length() * 0.6, "BPE compresses: " + m.split("train").tokens());
+    }
+
+    @Test
     void splitIsDeterministicAndNoDocumentIsInBoth() throws IOException {
         Path input = Files.writeString(tmp.resolve("slice.txt"), shakespeareSlice(60_000));
         SparkSession spark = LocalSpark.get();

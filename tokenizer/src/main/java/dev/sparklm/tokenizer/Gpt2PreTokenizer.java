@@ -21,6 +21,11 @@ final class Gpt2PreTokenizer extends PreTokenizer {
         return "gpt2";
     }
 
+    /** One instance per JVM, also after a broadcast, so identity checks hold. */
+    private Object readResolve() {
+        return GPT2;
+    }
+
     private static byte computeClass(int cp) {
         if (Character.isLetter(cp)) {
             return LETTER;

@@ -1,0 +1,72 @@
+package dev.sparklm.preprocess;
+
+import dev.sparklm.tokenizer.BpeTrainer;
+import dev.sparklm.tokenizer.CharTokenizer;
+import dev.sparklm.tokenizer.PreTokenizer;
+import dev.sparklm.tokenizer.Tokenizer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.api.java.JavaRDD;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+
+/**
+ * Trains the tokenizer on the training split. The corpus never reaches the driver: executors
+ * reduce it to what training needs (the alphabet, or pre-tokenized chunk counts), and the
+ * driver's memory is bounded by the number of distinct chunks, which is reported.
+ */
+final class TokenizerTraining {
+    private static final Logger LOG = LoggerFactory.getLogger(TokenizerTraining.class);
+
+    record Result(Tokenizer tokenizer, long distinctChunks) {}
+
+    private TokenizerTraining() {}
+
+    static Result train(JavaRDD<String> trainDocuments, PreprocessConfig cfg) {
+        return "bpe".equals(cfg.tokenizerType()) ? trainBpe(trainDocuments, cfg.bpe()) : trainChar(trainDocuments);
+    }
+
+    private static Result trainChar(JavaRDD<String> docs) {
+        List<Integer> codePoints = docs.mapPartitions(it -> {
+            Set<Integer> seen = new HashSet<>();
+            it.forEachRemaining(d -> d.codePoints().forEach(seen::add));
+            return seen.iterator();
+        }).distinct().collect();
+        return new Result(CharTokenizer.fromCodePoints(codePoints.stream().mapToInt(Integer::intValue)), 0);
+    }
+
+    private static Result trainBpe(JavaRDD<String> docs, PreprocessConfig.BpeOptions o) {
+        long start = System.nanoTime();
+        PreTokenizer pre = PreTokenizer.named(o.pattern());
+        long minChunk = o.minChunkFrequency();
+        Map<String, Long> counts = new HashMap<>(docs.mapPartitionsToPair(it -> {
+                    // Count within the partition first: most chunks repeat, so the shuffle is small.
+                    Map<String, Long> local = new HashMap<>();
+                    it.forEachRemaining(d -> pre.split(d, (s, e) -> local.merge(d.substring(s, e), 1L, Long::sum)));
+                    List<Tuple2<String, Long>> out = new ArrayList<>(local.size());
+                    local.forEach((k, v) -> out.add(new Tuple2<>(k, v)));
+                    return out.iterator();
+                })
+                .reduceByKey(Long::sum)
+                .filter(t -> t._2() >= minChunk)
+                .collectAsMap());
+        LOG.info("BPE: {} distinct chunks (seen at least {} times) reached the driver in {} s", counts.size(), minChunk,
+                String.format("%.1f", (System.nanoTime() - start) / 1e9));
+        long trainStart = System.nanoTime();
+        int wanted = o.vocabSize() - 256 - o.specialTokens().size();
+        Tokenizer t = BpeTrainer.train(counts, new BpeTrainer.Options(o.vocabSize(), o.minPairFrequency(),
+                o.specialTokens(), pre), (done, total) -> {
+                    if (done % 2000 == 0 || done == total) {
+                        LOG.info("BPE: {}/{} merges", done, total);
+                    }
+                });
+        LOG.info("BPE: learned merges for a vocabulary of {} (wanted {}) in {} s", t.vocabSize(), wanted + 256 + o.specialTokens().size(),
+                String.format("%.1f", (System.nanoTime() - trainStart) / 1e9));
+        return new Result(t, counts.size());
+    }
+}
