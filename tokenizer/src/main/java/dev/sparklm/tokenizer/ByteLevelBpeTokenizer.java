@@ -33,6 +33,7 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
     private final LinkedHashMap<String, Integer> specials;
     private final int endOfText;
     private transient ThreadLocal<HashMap<String, int[]>> cache;
+    private boolean chunkCache = true;
     private transient volatile String fingerprint;
 
     /**
@@ -179,20 +180,31 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
         }
     }
 
+    /**
+     * The same tokenizer without the per-thread cache of encoded chunks (same ids; for
+     * measuring the merge algorithm alone).
+     */
+    public ByteLevelBpeTokenizer withoutChunkCache() {
+        ByteLevelBpeTokenizer t = new ByteLevelBpeTokenizer(tokenBytes, java.util.Arrays.stream(merges)
+                .map(m -> new int[] {m[0], m[1]}).toList(), specials, preTokenizer);
+        t.chunkCache = false;
+        return t;
+    }
+
     private void encodeOrdinary(String text, int from, int to, IntArrayBuilder out) {
-        HashMap<String, int[]> chunkCache = cache();
+        HashMap<String, int[]> chunks = cache();
         Scratch scratch = new Scratch();
         CharSequence slice = from == 0 && to == text.length() ? text : text.subSequence(from, to);
         preTokenizer.split(slice, (s, e) -> {
-            if (e - s <= CACHE_MAX_CHARS) {
+            if (this.chunkCache && e - s <= CACHE_MAX_CHARS) {
                 String chunk = slice.subSequence(s, e).toString();
-                int[] ids = chunkCache.get(chunk);
+                int[] ids = chunks.get(chunk);
                 if (ids == null) {
                     ids = encodeChunk(chunk, 0, chunk.length(), scratch);
-                    if (chunkCache.size() >= CACHE_ENTRIES) {
-                        chunkCache.clear();
+                    if (chunks.size() >= CACHE_ENTRIES) {
+                        chunks.clear();
                     }
-                    chunkCache.put(chunk, ids);
+                    chunks.put(chunk, ids);
                 }
                 out.addAll(ids, ids.length);
             } else {
