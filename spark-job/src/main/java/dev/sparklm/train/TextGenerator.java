@@ -43,6 +43,7 @@ public final class TextGenerator {
         int[] ids = Arrays.copyOf(promptIds, promptIds.length + maxTokens);
         int n = promptIds.length;
         Random random = new Random(seed);
+        int printed = 0;
         for (int i = 0; i < maxTokens; i++) {
             int from = Math.max(0, n - context);
             float[] window = new float[n - from];
@@ -55,7 +56,17 @@ public final class TextGenerator {
                     .dup().toFloatVector();
             int next = sample(probs, temperature, topK, random);
             ids[n++] = next;
-            onText.accept(tokenizer.decode(next));
+            // A byte-level token can end inside a multi-byte character: hold back trailing
+            // U+FFFDs (up to 3: a character's missing bytes) until the next token completes it.
+            String text = tokenizer.decode(Arrays.copyOfRange(ids, promptIds.length, n));
+            int stable = text.length();
+            while (i + 1 < maxTokens && stable > 0 && text.length() - stable < 3 && text.charAt(stable - 1) == '\uFFFD') {
+                stable--;
+            }
+            if (stable > printed) {
+                onText.accept(text.substring(printed, stable));
+                printed = stable;
+            }
         }
         return Arrays.copyOfRange(ids, promptIds.length, n);
     }
