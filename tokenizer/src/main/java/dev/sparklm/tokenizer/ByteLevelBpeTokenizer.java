@@ -235,7 +235,8 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
     private int utf8Ids(CharSequence text, int s, int e, Scratch scratch) {
         int[] ids = scratch.ids;
         if (ids.length < (e - s) * 3) {
-            ids = scratch.ids = new int[(e - s) * 3];
+            // Sized exactly: a 100 MB chunk must not allocate three ints per char.
+            ids = scratch.ids = new int[Math.max(utf8Length(text, s, e), 64)];
         }
         int n = 0;
         for (int i = s; i < e; i++) {
@@ -261,6 +262,24 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
                 ids[n++] = byteIds[0xE0 | (c >> 12)];
                 ids[n++] = byteIds[0x80 | ((c >> 6) & 0x3F)];
                 ids[n++] = byteIds[0x80 | (c & 0x3F)];
+            }
+        }
+        return n;
+    }
+
+    private static int utf8Length(CharSequence text, int s, int e) {
+        int n = 0;
+        for (int i = s; i < e; i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                n += 1;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < e && Character.isLowSurrogate(text.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
             }
         }
         return n;
