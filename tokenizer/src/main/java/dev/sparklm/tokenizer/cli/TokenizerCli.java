@@ -27,7 +27,8 @@ import picocli.CommandLine.Parameters;
 /** {@code bin/tokenizer}: train, encode, decode and inspect tokenizers from the command line. */
 @Command(name = "tokenizer", mixinStandardHelpOptions = true, version = "sparklm 0.1.0",
         description = "Byte-level BPE (GPT-2 compatible) and character tokenizers.",
-        subcommands = {TokenizerCli.Train.class, TokenizerCli.Encode.class, TokenizerCli.Decode.class, TokenizerCli.Inspect.class})
+        subcommands = {TokenizerCli.Train.class, TokenizerCli.Encode.class, TokenizerCli.Decode.class, TokenizerCli.Inspect.class,
+                TokenizerCli.Convert.class})
 public final class TokenizerCli {
     public static void main(String[] args) {
         System.exit(run(args));
@@ -204,6 +205,29 @@ public final class TokenizerCli {
 
         private static String show(Tokenizer t, int id) {
             return "'" + t.decode(id).replace("\n", "\\n").replace("\t", "\\t") + "'";
+        }
+    }
+
+    @Command(name = "convert", mixinStandardHelpOptions = true,
+            description = "Writes a tokenizer (e.g. a .tiktoken rank file) as tokenizer.json, vocab.json and merges.txt.")
+    static final class Convert implements Callable<Integer> {
+        @Option(names = {"-t", "--tokenizer"}, required = true, description = "tokenizer.json, a directory, or a .tiktoken file")
+        Path tokenizer;
+
+        @Option(names = "--special", split = ",", description = "special tokens with their ids for rank files, e.g. '<|endoftext|>=50256'")
+        Map<String, Integer> specials = new HashMap<>();
+
+        @Option(names = {"-o", "--output"}, required = true, description = "output directory")
+        Path output;
+
+        @Override
+        public Integer call() {
+            Tokenizer t = tokenizer.toString().endsWith(".tiktoken")
+                    ? dev.sparklm.tokenizer.TiktokenFormat.read(readText(tokenizer.toString()), tokenizer.toString(), specials, PreTokenizer.GPT2)
+                    : TokenizerFiles.load(tokenizer);
+            TokenizerFiles.save(t, output);
+            System.err.printf("wrote %s (%s, vocabulary %,d)%n", output, t.type(), t.vocabSize());
+            return 0;
         }
     }
 }
