@@ -20,16 +20,20 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 public final class LstmLanguageModel {
     private LstmLanguageModel() {}
 
-    public static MultiLayerConfiguration configuration(TrainConfig cfg, int vocabSize) {
+    /** What every model shares: seed, Adam with the configured rate, gradient clipping. */
+    static NeuralNetConfiguration.Builder optimizer(TrainConfig cfg) {
         NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder()
                 .seed(cfg.seed())
-                .updater(new Adam(cfg.learningRate()))
-                .weightInit(WeightInit.XAVIER);
+                .updater(new Adam(cfg.learningRate()));
         if (cfg.gradientClip() > 0) {
             b.gradientNormalization(GradientNormalization.ClipL2PerLayer)
                     .gradientNormalizationThreshold(cfg.gradientClip());
         }
-        return b.list()
+        return b;
+    }
+
+    public static MultiLayerConfiguration configuration(TrainConfig cfg, int vocabSize) {
+        return optimizer(cfg).weightInit(WeightInit.XAVIER).list()
                 .layer(new EmbeddingSequenceLayer.Builder()
                         .nIn(vocabSize).nOut(cfg.embedding())
                         .outputDataFormat(RNNFormat.NCW)

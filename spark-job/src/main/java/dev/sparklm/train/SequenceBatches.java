@@ -3,6 +3,7 @@ package dev.sparklm.train;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -10,13 +11,18 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Turns packed windows of {@code context + 1} ids into DL4J minibatches: features are the
- * first {@code context} ids ([batch, context]), labels the one-hot next ids
- * ([batch, vocab, context], NCW), so position t learns to predict id t + 1.
+ * first {@code context} ids ([batch, context]), labels the one-hot next ids, [batch, vocab,
+ * context] (NCW, the LSTM) or [batch, context, vocab] (NWC, the transformer), so position t
+ * learns to predict id t + 1.
  */
 public final class SequenceBatches {
     private SequenceBatches() {}
 
     public static DataSet toDataSet(List<int[]> windows, int vocabSize) {
+        return toDataSet(windows, vocabSize, RNNFormat.NCW);
+    }
+
+    public static DataSet toDataSet(List<int[]> windows, int vocabSize, RNNFormat format) {
         int batch = windows.size();
         int context = windows.get(0).length - 1;
         float[] features = new float[batch * context];
@@ -32,16 +38,17 @@ public final class SequenceBatches {
                 if (next < 0 || next >= vocabSize) {
                     throw new IllegalArgumentException("token id " + next + " outside the vocabulary of " + vocabSize);
                 }
-                labels[(b * vocabSize + next) * context + t] = 1f;
+                labels[format == RNNFormat.NCW ? (b * vocabSize + next) * context + t : (b * context + t) * vocabSize + next] = 1f;
             }
         }
         INDArray f = Nd4j.create(features, new long[] {batch, context}, DataType.FLOAT);
-        INDArray l = Nd4j.create(labels, new long[] {batch, vocabSize, context}, DataType.FLOAT);
+        long[] shape = format == RNNFormat.NCW ? new long[] {batch, vocabSize, context} : new long[] {batch, context, vocabSize};
+        INDArray l = Nd4j.create(labels, shape, DataType.FLOAT);
         return new DataSet(f, l);
     }
 
     /** Groups windows into minibatches of {@code batchSize} (the last one may be smaller). */
-    public static Iterator<DataSet> batches(Iterator<int[]> windows, int batchSize, int vocabSize) {
+    public static Iterator<DataSet> batches(Iterator<int[]> windows, int batchSize, int vocabSize, RNNFormat format) {
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -54,7 +61,7 @@ public final class SequenceBatches {
                 while (batch.size() < batchSize && windows.hasNext()) {
                     batch.add(windows.next());
                 }
-                return toDataSet(batch, vocabSize);
+                return toDataSet(batch, vocabSize, format);
             }
         };
     }

@@ -1,9 +1,11 @@
 package dev.sparklm.train;
 
+import dev.sparklm.model.LanguageModels;
 import dev.sparklm.tokenizer.Tokenizer;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.function.Consumer;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,11 +21,15 @@ public final class TextGenerator {
     private final MultiLayerNetwork net;
     private final Tokenizer tokenizer;
     private final int context;
+    private final int fixedLength;     // the transformer's input length; 0 for the LSTM
+    private final boolean timeMajor;   // output [1, time, vocab] rather than [1, vocab, time]
 
     public TextGenerator(MultiLayerNetwork net, Tokenizer tokenizer, int context) {
         this.net = net;
         this.tokenizer = tokenizer;
         this.context = context;
+        this.fixedLength = LanguageModels.fixedContext(net.getLayerWiseConfigurations());
+        this.timeMajor = LanguageModels.outputFormat(net) == RNNFormat.NWC;
     }
 
     /**
@@ -46,14 +52,20 @@ public final class TextGenerator {
         int printed = 0;
         for (int i = 0; i < maxTokens; i++) {
             int from = Math.max(0, n - context);
-            float[] window = new float[n - from];
+            int length = n - from;
+            // A transformer takes exactly its context: pad on the right, where the causal mask
+            // keeps the padding from influencing the positions before it.
+            float[] window = new float[fixedLength > 0 ? fixedLength : length];
+            java.util.Arrays.fill(window, tokenizer.endOfTextId());
             for (int t = from; t < n; t++) {
                 window[t - from] = ids[t];
             }
             INDArray input = Nd4j.create(window, new long[] {1, window.length}, DataType.FLOAT);
-            INDArray out = net.output(input, false); // [1, vocab, time]
-            float[] probs = out.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.point(window.length - 1))
-                    .dup().toFloatVector();
+            INDArray out = net.output(input, false);
+            INDArray last = timeMajor
+                    ? out.get(NDArrayIndex.point(0), NDArrayIndex.point(length - 1), NDArrayIndex.all())
+                    : out.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.point(length - 1));
+            float[] probs = last.dup().toFloatVector();
             int next = sample(probs, temperature, topK, random);
             ids[n++] = next;
             // A byte-level token can end inside a multi-byte character: hold back trailing

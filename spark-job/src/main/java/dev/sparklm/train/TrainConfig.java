@@ -17,6 +17,9 @@ public record TrainConfig(
         String modelType,
         int embedding,
         int hidden,
+        int layers,
+        int heads,
+        String init,
         double learningRate,
         double gradientClip,
         int workers,
@@ -35,6 +38,16 @@ public record TrainConfig(
         return from(JobConfigLoader.load("train.conf", ROOT, file, overrides));
     }
 
+    private static int heads(JobConfigLoader.Reader r) {
+        int heads = r.integer("model.heads", 1, 1024);
+        int embedding = r.integer("model.embedding", 1, 1 << 16);
+        if (embedding % heads != 0) {
+            throw new JobConfigException(ROOT + ".model.embedding = " + embedding + " is not divisible by "
+                    + ROOT + ".model.heads = " + heads);
+        }
+        return heads;
+    }
+
     public static TrainConfig from(Config c) {
         JobConfigLoader.Reader r = new JobConfigLoader.Reader(c, ROOT);
         String data = r.string("data");
@@ -46,9 +59,12 @@ public record TrainConfig(
                 data,
                 output,
                 r.longValue("seed", Long.MIN_VALUE, Long.MAX_VALUE),
-                r.oneOf("model.type", "lstm"),
+                r.oneOf("model.type", "lstm", "gpt"),
                 r.integer("model.embedding", 1, 1 << 16),
                 r.integer("model.hidden", 1, 1 << 16),
+                r.integer("model.layers", 1, 1024),
+                heads(r),
+                r.oneOf("model.init", "gpt2", "xavier", "he"),
                 r.number("optimizer.learning-rate", 1e-8, 10),
                 r.number("optimizer.gradient-clip", 0, 1e6),
                 r.integer("spark.workers", 0, 100_000),

@@ -22,6 +22,10 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import dev.sparklm.model.GptLanguageModel;
+import dev.sparklm.model.LanguageModels;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
@@ -112,8 +116,9 @@ public final class TrainJob implements Callable<Integer> {
         }
 
         // Model and the parameter-averaging master.
-        MultiLayerNetwork net = new MultiLayerNetwork(LstmLanguageModel.configuration(cfg, vocab));
+        MultiLayerNetwork net = new MultiLayerNetwork(modelConfiguration(cfg, vocab, context));
         net.init();
+        RNNFormat format = LanguageModels.outputFormat(net);
         int workers = cfg.workers() > 0 ? cfg.workers() : sc.defaultParallelism();
         int batch = cfg.batchSizePerWorker();
         ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, batch)
@@ -168,7 +173,7 @@ public final class TrainJob implements Callable<Integer> {
                 long last = Math.min(trainSequences, first + steps * sequencesPerStep);
                 long from = first;
                 JavaRDD<DataSet> chunk = order.filter(t -> t._1() >= from && t._1() < last).values()
-                        .mapPartitions(it -> SequenceBatches.batches(it, batch, vocab));
+                        .mapPartitions(it -> SequenceBatches.batches(it, batch, vocab, format));
                 long t0 = System.nanoTime();
                 sparkNet.fit(chunk);
                 trainingNanos += System.nanoTime() - t0;
@@ -209,6 +214,17 @@ public final class TrainJob implements Callable<Integer> {
         train.unpersist(false);
         return new Result(step, tokensSeen, initialLoss, validationLoss, tokensSeen / Math.max(trainingNanos / 1e9, 1e-9),
                 lastCheckpoint);
+    }
+
+    /** The network configuration of {@code train.model.type}. */
+    static MultiLayerConfiguration modelConfiguration(TrainConfig cfg, int vocab, int context) {
+        return switch (cfg.modelType()) {
+            case "lstm" -> LstmLanguageModel.configuration(cfg, vocab);
+            case "gpt" -> GptLanguageModel.configuration(
+                    new GptLanguageModel.Shape(vocab, context, cfg.layers(), cfg.heads(), cfg.embedding(), cfg.init()),
+                    LstmLanguageModel.optimizer(cfg));
+            default -> throw new JobConfigException("unknown train.model.type " + cfg.modelType());
+        };
     }
 
     /** The training windows in a new order each epoch, numbered 0..n-1 in that order. */

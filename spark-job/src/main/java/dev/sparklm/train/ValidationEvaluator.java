@@ -2,10 +2,12 @@ package dev.sparklm.train;
 
 import java.util.ArrayList;
 import java.util.List;
+import dev.sparklm.model.LanguageModels;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -30,6 +32,7 @@ public final class ValidationEvaluator {
     public static Result evaluate(JavaSparkContext sc, MultiLayerNetwork net, JavaRDD<int[]> windows,
                                   int batchSize, int vocabSize) {
         String conf = net.getLayerWiseConfigurations().toJson();
+        RNNFormat format = LanguageModels.outputFormat(net);
         Broadcast<INDArray> params = sc.broadcast(net.params());
         try {
             Tuple2<Double, Long> total = windows.mapPartitions(it -> {
@@ -37,7 +40,7 @@ public final class ValidationEvaluator {
                 replica.init(params.value(), true);
                 double nll = 0;
                 long tokens = 0;
-                var batches = SequenceBatches.batches(it, batchSize, vocabSize);
+                var batches = SequenceBatches.batches(it, batchSize, vocabSize, format);
                 while (batches.hasNext()) {
                     DataSet ds = batches.next();
                     nll += negativeLogLikelihood(replica, ds);
@@ -58,8 +61,9 @@ public final class ValidationEvaluator {
 
     /** Summed over every predicted token of the minibatch. */
     static double negativeLogLikelihood(MultiLayerNetwork net, DataSet ds) {
-        INDArray probs = net.output(ds.getFeatures(), false);              // [batch, vocab, time]
-        INDArray correct = probs.mul(ds.getLabels()).sum(1);               // [batch, time]
+        INDArray probs = net.output(ds.getFeatures(), false);              // [batch, vocab, time] or [batch, time, vocab]
+        int vocabDim = LanguageModels.outputFormat(net) == RNNFormat.NCW ? 1 : 2;
+        INDArray correct = probs.mul(ds.getLabels()).sum(vocabDim);        // [batch, time]
         // A probability that underflowed to 0 counts as e^-69, not as an infinite loss.
         return -Transforms.log(Transforms.max(correct, 1e-30, false), false).sumNumber().doubleValue();
     }

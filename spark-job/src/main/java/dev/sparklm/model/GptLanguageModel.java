@@ -1,0 +1,45 @@
+package dev.sparklm.model;
+
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * A decoder-only transformer (GPT): token embedding + learned position embedding, N
+ * {@link TransformerBlock}s, a final {@link LayerNorm}, and a softmax over the vocabulary.
+ * Activations are [batch, time, channels] throughout (NWC); labels are one-hot [batch, time, vocab].
+ */
+public final class GptLanguageModel {
+    private GptLanguageModel() {}
+
+    /** The model's shape. */
+    public record Shape(int vocab, int context, int layers, int heads, int embedding, String init) {}
+
+    /**
+     * @param base the optimizer, seed, data type and gradient settings, shared with other models
+     */
+    public static MultiLayerConfiguration configuration(Shape s, NeuralNetConfiguration.Builder base) {
+        NeuralNetConfiguration.ListBuilder list = base
+                .weightInit(new NormalDistribution(0, 0.02))
+                .list()
+                .layer(new EmbeddingSequenceLayer.Builder().nIn(s.vocab()).nOut(s.embedding())
+                        .outputDataFormat(RNNFormat.NWC).build())
+                .layer(new PositionEmbedding(s.embedding(), s.context()));
+        for (int i = 0; i < s.layers(); i++) {
+            list.layer(new TransformerBlock(s.embedding(), s.heads(), s.context(), s.layers(), s.init()));
+        }
+        return list
+                .layer(new LayerNorm(s.embedding(), s.context()))
+                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(s.embedding()).nOut(s.vocab())
+                        .activation(Activation.SOFTMAX)
+                        .dataFormat(RNNFormat.NWC)
+                        .build())
+                .build();
+    }
+}
