@@ -37,6 +37,7 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        dev.sparklm.model.SameDiffNoise.silence();
         CheckpointStore.Checkpoint c = CheckpointStore.load(checkpoint, new Configuration());
         System.err.printf("checkpoint %s: step %d, validation loss %.4f%n", c.path(), c.state().step(), c.state().validationLoss());
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);

@@ -63,11 +63,19 @@ public final class ShardedCorpus {
         return manifest.context();
     }
 
-    /** The split's windows, read from Parquet on the executors. */
+    /**
+     * The split's windows, read from Parquet on the executors: exactly the shard files the
+     * manifest lists, so a stray file in the directory can never join the training data.
+     */
     public JavaRDD<int[]> windows(SparkSession spark, String split) {
-        String path = new Path(dir, manifest.split(split).path()).toString();
+        ShardManifest.SplitInfo info = manifest.split(split);
+        Path splitDir = new Path(dir, info.path());
+        String[] files = info.files().stream().map(f -> new Path(splitDir, f).toString()).toArray(String[]::new);
+        if (files.length == 0) {
+            throw new IllegalArgumentException("the manifest in " + dir + " lists no shard files for '" + split + "'");
+        }
         int length = manifest.sequenceLength();
-        return spark.read().parquet(path).select(ShardManifest.COLUMN).javaRDD().map(row -> toIds(row, length));
+        return spark.read().parquet(files).select(ShardManifest.COLUMN).javaRDD().map(row -> toIds(row, length));
     }
 
     static int[] toIds(Row row, int expectedLength) {

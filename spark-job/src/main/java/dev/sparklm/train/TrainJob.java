@@ -24,6 +24,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import dev.sparklm.model.GptLanguageModel;
 import dev.sparklm.model.LanguageModels;
+import dev.sparklm.model.SameDiffNoise;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -98,6 +99,7 @@ public final class TrainJob implements Callable<Integer> {
     public static Result run(SparkSession spark, TrainConfig cfg, boolean overwrite) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Configuration hadoop = sc.hadoopConfiguration();
+        SameDiffNoise.silence();
         LOG.info("train configuration:\n{}", cfg.rendered());
 
         // Data: the shards stay on the executors; only counts reach the driver.
@@ -173,7 +175,10 @@ public final class TrainJob implements Callable<Integer> {
                 long last = Math.min(trainSequences, first + steps * sequencesPerStep);
                 long from = first;
                 JavaRDD<DataSet> chunk = order.filter(t -> t._1() >= from && t._1() < last).values()
-                        .mapPartitions(it -> SequenceBatches.batches(it, batch, vocab, format));
+                        .mapPartitions(it -> {
+                            SameDiffNoise.silence(); // on the executors, where the workers train
+                            return SequenceBatches.batches(it, batch, vocab, format);
+                        });
                 long t0 = System.nanoTime();
                 sparkNet.fit(chunk);
                 trainingNanos += System.nanoTime() - t0;

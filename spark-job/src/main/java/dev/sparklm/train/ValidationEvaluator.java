@@ -36,6 +36,7 @@ public final class ValidationEvaluator {
         Broadcast<INDArray> params = sc.broadcast(net.params());
         try {
             Tuple2<Double, Long> total = windows.mapPartitions(it -> {
+                dev.sparklm.model.SameDiffNoise.silence();
                 MultiLayerNetwork replica = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(conf));
                 replica.init(params.value(), true);
                 double nll = 0;

@@ -1,0 +1,57 @@
+package dev.sparklm.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparklm.preprocess.PreprocessConfig;
+import dev.sparklm.preprocess.PreprocessJob;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The transformer through the whole training path: parameter averaging, checkpoint, generation. */
+class GptTrainingTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void gptTrainsWithParameterAveragingAndReloads() throws IOException {
+        SparkSession spark = LocalSpark.get();
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        String all = Files.readString(EndToEndTest.CORPUS, StandardCharsets.UTF_8);
+        Path input = Files.writeString(tmp.resolve("slice.txt"), all.substring(0, all.lastIndexOf("\n\n", 100_000)));
+        Path data = tmp.resolve("data");
+        PreprocessJob.run(spark, PreprocessConfig.load(Optional.empty(),
+                Map.of("input", input.toString(), "output", data.toString(), "context", "16")));
+
+        Path run = tmp.resolve("run");
+        TrainConfig cfg = TrainConfig.load(Optional.empty(), Map.of(
+                "data", data.toString(), "output", run.toString(),
+                "model.type", "gpt", "model.embedding", "32", "model.layers", "2", "model.heads", "2",
+                "spark.batch-size-per-worker", "16", "spark.averaging-frequency", "5",
+                "optimizer.learning-rate", "0.005", "max-steps", "120"));
+        TrainJob.Result result = TrainJob.run(spark, cfg, false);
+        assertEquals(120, result.steps());
+        assertTrue(result.validationLoss() < result.initialValidationLoss() - 1.2,
+                "validation loss " + result.initialValidationLoss() + " -> " + result.validationLoss());
+
+        CheckpointStore.Checkpoint c = CheckpointStore.load(run.toString(), sc.hadoopConfiguration());
+        ShardedCorpus corpus = ShardedCorpus.open(data.toString(), sc.hadoopConfiguration());
+        double reloaded = ValidationEvaluator.evaluate(sc, c.network(), corpus.windows(spark, "validation"), 16,
+                corpus.tokenizer().vocabSize()).loss();
+        assertEquals(result.validationLoss(), reloaded, 1e-5);
+
+        TextGenerator generator = new TextGenerator(c.network(), c.tokenizer(), c.state().context());
+        int[] a = generator.generate("KING", 40, 1.0, 10, 3, s -> {});
+        assertArrayEquals(a, generator.generate("KING", 40, 1.0, 10, 3, s -> {}));
+        assertEquals(40, a.length);
+    }
+}
