@@ -20,11 +20,19 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 public final class LstmLanguageModel {
     private LstmLanguageModel() {}
 
-    /** What every model shares: seed, Adam with the configured rate, gradient clipping. */
-    static NeuralNetConfiguration.Builder optimizer(TrainConfig cfg) {
+    /**
+     * What every model shares: seed, Adam with the configured schedule over {@code totalSteps},
+     * decoupled weight decay (not on biases), gradient clipping.
+     */
+    static NeuralNetConfiguration.Builder optimizer(TrainConfig cfg, long totalSteps) {
+        WarmupCosineSchedule schedule = new WarmupCosineSchedule(cfg.learningRate(), cfg.minLearningRate(),
+                cfg.warmupSteps(), totalSteps, cfg.cosineDecay());
         NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder()
                 .seed(cfg.seed())
-                .updater(new Adam(cfg.learningRate()));
+                .updater(Adam.builder().learningRateSchedule(schedule).beta1(cfg.beta1()).beta2(cfg.beta2()).build());
+        if (cfg.weightDecay() > 0) {
+            b.weightDecay(cfg.weightDecay(), true).weightDecayBias(0, true);
+        }
         if (cfg.gradientClip() > 0) {
             b.gradientNormalization(GradientNormalization.ClipL2PerLayer)
                     .gradientNormalizationThreshold(cfg.gradientClip());
@@ -32,8 +40,8 @@ public final class LstmLanguageModel {
         return b;
     }
 
-    public static MultiLayerConfiguration configuration(TrainConfig cfg, int vocabSize) {
-        return optimizer(cfg).weightInit(WeightInit.XAVIER).list()
+    public static MultiLayerConfiguration configuration(TrainConfig cfg, int vocabSize, long totalSteps) {
+        return optimizer(cfg, totalSteps).weightInit(WeightInit.XAVIER).list()
                 .layer(new EmbeddingSequenceLayer.Builder()
                         .nIn(vocabSize).nOut(cfg.embedding())
                         .outputDataFormat(RNNFormat.NCW)

@@ -117,12 +117,21 @@ public final class TrainJob implements Callable<Integer> {
                     + " validation sequences; both splits need at least one (a larger corpus or a smaller context)");
         }
 
-        // Model and the parameter-averaging master.
-        MultiLayerNetwork net = new MultiLayerNetwork(modelConfiguration(cfg, vocab, context));
-        net.init();
-        RNNFormat format = LanguageModels.outputFormat(net);
+        // Steps: one minibatch on every worker.
         int workers = cfg.workers() > 0 ? cfg.workers() : sc.defaultParallelism();
         int batch = cfg.batchSizePerWorker();
+        long stepsPerEpoch = ceilDiv(ceilDiv(trainSequences, batch), workers);
+        long totalSteps = stepsPerEpoch * cfg.epochs();
+        if (cfg.maxSteps() > 0) {
+            totalSteps = Math.min(totalSteps, cfg.maxSteps());
+        }
+
+        // Model and the parameter-averaging master.
+        MultiLayerNetwork net = new MultiLayerNetwork(modelConfiguration(cfg, vocab, context, totalSteps));
+        net.init();
+        RNNFormat format = LanguageModels.outputFormat(net);
+        WarmupCosineSchedule schedule = new WarmupCosineSchedule(cfg.learningRate(), cfg.minLearningRate(),
+                cfg.warmupSteps(), totalSteps, cfg.cosineDecay());
         ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, batch)
                 .batchSizePerWorker(batch)
                 .averagingFrequency(cfg.averagingFrequency())
@@ -134,11 +143,6 @@ public final class TrainJob implements Callable<Integer> {
                 .build();
         SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
 
-        long stepsPerEpoch = ceilDiv(ceilDiv(trainSequences, batch), workers);
-        long totalSteps = stepsPerEpoch * cfg.epochs();
-        if (cfg.maxSteps() > 0) {
-            totalSteps = Math.min(totalSteps, cfg.maxSteps());
-        }
         long sequencesPerStep = (long) workers * batch;
         long stepsPerChunk = (long) cfg.averagingFrequency() * cfg.logEveryRounds();
         var env = org.nd4j.linalg.factory.Nd4j.getExecutioner().getEnvironmentInformation();
@@ -179,6 +183,10 @@ public final class TrainJob implements Callable<Integer> {
                             SameDiffNoise.silence(); // on the executors, where the workers train
                             return SequenceBatches.batches(it, batch, vocab, format);
                         });
+                // Workers are rebuilt from this configuration each round: the global step makes
+                // the learning-rate schedule continue where the last round ended.
+                sparkNet.getNetwork().getLayerWiseConfigurations().setIterationCount((int) step);
+                double learningRate = schedule.valueAt((int) step, epoch - 1);
                 long t0 = System.nanoTime();
                 sparkNet.fit(chunk);
                 trainingNanos += System.nanoTime() - t0;
@@ -192,8 +200,9 @@ public final class TrainJob implements Callable<Integer> {
                 }
                 double tokensPerSecond = tokensSeen / (trainingNanos / 1e9);
                 long remaining = (long) ((totalSteps - step) * sequencesPerStep * context / tokensPerSecond);
-                LOG.info("epoch {}/{} step {}/{} | tokens {} | train loss {} | {} tokens/s | ETA {}",
-                        epoch, cfg.epochs(), step, totalSteps, tokensSeen, fmt(trainLoss), Math.round(tokensPerSecond),
+                LOG.info("epoch {}/{} step {}/{} | tokens {} | lr {} | train loss {} | {} tokens/s | ETA {}",
+                        epoch, cfg.epochs(), step, totalSteps, tokensSeen, String.format("%.2e", learningRate),
+                        fmt(trainLoss), Math.round(tokensPerSecond),
                         formatDuration(Duration.ofSeconds(remaining)));
             }
             order.unpersist(false);
@@ -222,12 +231,12 @@ public final class TrainJob implements Callable<Integer> {
     }
 
     /** The network configuration of {@code train.model.type}. */
-    static MultiLayerConfiguration modelConfiguration(TrainConfig cfg, int vocab, int context) {
+    static MultiLayerConfiguration modelConfiguration(TrainConfig cfg, int vocab, int context, long totalSteps) {
         return switch (cfg.modelType()) {
-            case "lstm" -> LstmLanguageModel.configuration(cfg, vocab);
+            case "lstm" -> LstmLanguageModel.configuration(cfg, vocab, totalSteps);
             case "gpt" -> GptLanguageModel.configuration(
                     new GptLanguageModel.Shape(vocab, context, cfg.layers(), cfg.heads(), cfg.embedding(), cfg.init()),
-                    LstmLanguageModel.optimizer(cfg));
+                    LstmLanguageModel.optimizer(cfg, totalSteps));
             default -> throw new JobConfigException("unknown train.model.type " + cfg.modelType());
         };
     }

@@ -123,7 +123,7 @@ class EndToEndTest {
         SparkSession spark = LocalSpark.get();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         TrainConfig cfg = TrainConfig.load(Optional.empty(), Map.of("model.hidden", "8", "model.embedding", "4"));
-        var net = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(LstmLanguageModel.configuration(cfg, 10));
+        var net = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(LstmLanguageModel.configuration(cfg, 10, 100));
         net.init();
         var tokenizer = dev.sparklm.tokenizer.CharTokenizer.train("abcdefgh");
         CheckpointStore store = new CheckpointStore(tmp.toString(), sc.hadoopConfiguration());
