@@ -102,6 +102,10 @@ public final class PreprocessJob implements Callable<Integer> {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         CorpusReader.InputListing listing = CorpusReader.list(cfg.input(), hadoop);
         LOG.info("input {}: {} file(s), {} bytes", cfg.input(), listing.files(), listing.bytes());
+        if (!cfg.validationInput().isBlank()) {
+            CorpusReader.InputListing held = CorpusReader.list(cfg.validationInput(), hadoop);
+            LOG.info("validation input {}: {} file(s), {} bytes", cfg.validationInput(), held.files(), held.bytes());
+        }
 
         StagedOutputDirectory out = new StagedOutputDirectory(new Path(cfg.output()), hadoop);
         try {
@@ -128,8 +132,14 @@ public final class PreprocessJob implements Callable<Integer> {
                 .mapToPair(raw -> {
                     String doc = normalizer.normalize(raw);
                     return doc.length() < minChars ? new Tuple2<>(DROPPED, "") : new Tuple2<>(splitter.splitOf(doc), doc);
-                })
-                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+                });
+        if (!cfg.validationInput().isBlank()) {
+            tagged = tagged.union(CorpusReader.read(sc, cfg.validationInput(), cfg.inputFormat()).mapToPair(raw -> {
+                String doc = normalizer.normalize(raw);
+                return doc.length() < minChars ? new Tuple2<>(DROPPED, "") : new Tuple2<>(SplitAssigner.VALIDATION, doc);
+            }));
+        }
+        tagged = tagged.persist(StorageLevel.MEMORY_AND_DISK_SER());
         try {
             Map<String, Long> counts = tagged.countByKey();
             long dropped = counts.getOrDefault(DROPPED, 0L);

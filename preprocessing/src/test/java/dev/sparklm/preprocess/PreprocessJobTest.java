@@ -138,6 +138,20 @@ class PreprocessJobTest {
     }
 
     @Test
+    void aFixedValidationInputGoesWholeToValidation() throws IOException {
+        String text = shakespeareSlice(60_000);
+        int cut = text.lastIndexOf("\n\n", 50_000);
+        Path train = Files.writeString(tmp.resolve("train.txt"), text.substring(0, cut));
+        Path val = Files.writeString(tmp.resolve("val.txt"), text.substring(cut + 2));
+        ShardManifest m = PreprocessJob.run(LocalSpark.get(), config(train, tmp.resolve("fixed"), Map.of(
+                "input-format", "file", "split.validation-fraction", "0", "split.validation-input", val.toString(),
+                "context", "16")));
+        assertEquals(1, m.split("train").documents());
+        assertEquals(1, m.split("validation").documents());
+        assertEquals(cut + 1, m.split("train").tokens(), "the whole first part, blank lines kept, plus one end-of-text");
+    }
+
+    @Test
     void splitIsDeterministicAndNoDocumentIsInBoth() throws IOException {
         Path input = Files.writeString(tmp.resolve("slice.txt"), shakespeareSlice(60_000));
         SparkSession spark = LocalSpark.get();
