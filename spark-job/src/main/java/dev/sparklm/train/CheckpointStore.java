@@ -133,6 +133,19 @@ public final class CheckpointStore {
         }
     }
 
+    /** The newest checkpoint that loads and passes its checksum; broken ones are reported and skipped. */
+    public Optional<Checkpoint> latestValid() {
+        List<Path> all = list();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            try {
+                return Optional.of(load(all.get(i).toString(), conf));
+            } catch (RuntimeException e) {
+                LOG.warn("skipping checkpoint {}: {}", all.get(i), e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
     public Optional<Path> latest() {
         List<Path> all = list();
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));

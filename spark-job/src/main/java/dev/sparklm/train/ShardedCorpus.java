@@ -90,4 +90,15 @@ public final class ShardedCorpus {
         return ids;
     }
 
+
+    /** UTF-8 bytes of the text the windows' targets stand for: the denominator of bits per byte. */
+    public long targetBytes(org.apache.spark.api.java.JavaSparkContext sc, JavaRDD<int[]> windows) {
+        var shared = sc.broadcast(tokenizer);
+        try {
+            return windows.map(w -> (long) shared.value().decode(java.util.Arrays.copyOfRange(w, 1, w.length))
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8).length).reduce(Long::sum);
+        } finally {
+            shared.unpersist(false);
+        }
+    }
 }

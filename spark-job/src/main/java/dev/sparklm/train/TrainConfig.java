@@ -35,6 +35,9 @@ public record TrainConfig(
         int epochs,
         long maxSteps,
         int logEveryRounds,
+        int evaluateEveryRounds,
+        int patience,
+        double minImprovement,
         int keepLast,
         String rendered) implements Serializable {
 
@@ -86,6 +89,9 @@ public record TrainConfig(
                 r.integer("epochs", 1, 1 << 20),
                 r.longValue("max-steps", 0, Long.MAX_VALUE),
                 r.integer("log-every-rounds", 1, 1 << 20),
+                r.integer("evaluation.every-rounds", 0, 1 << 20),
+                r.integer("evaluation.patience", 0, 1 << 20),
+                r.number("evaluation.min-improvement", 0, 1e6),
                 r.integer("checkpoint.keep-last", 1, 1 << 10),
                 c.root().render(ConfigRenderOptions.concise().setFormatted(true)));
     }

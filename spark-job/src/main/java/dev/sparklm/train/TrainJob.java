@@ -65,13 +65,17 @@ public final class TrainJob implements Callable<Integer> {
     @Option(names = "--overwrite", description = "replace the checkpoints and metrics of an earlier run in the output directory")
     boolean overwrite;
 
+    @Option(names = "--resume", description = "continue from the newest valid checkpoint in the output directory "
+            + "(corrupt or partial ones are reported and skipped)")
+    boolean resume;
+
     public static void main(String[] args) {
         System.exit(CommandLineJobs.execute(new TrainJob(), args));
     }
 
     /** What a run achieved. */
     public record Result(long steps, long tokensSeen, double initialValidationLoss, double validationLoss,
-                         double tokensPerSecond, Path lastCheckpoint) {}
+                         double tokensPerSecond, Path lastCheckpoint, boolean stoppedEarly) {}
 
     @Override
     public Integer call() {
@@ -84,7 +88,7 @@ public final class TrainJob implements Callable<Integer> {
         TrainConfig cfg = TrainConfig.load(Optional.ofNullable(config), overrides);
         SparkSession spark = SparkSessions.getOrCreate("sparklm-train");
         try {
-            Result r = run(spark, cfg, overwrite);
+            Result r = run(spark, cfg, overwrite, resume);
             System.out.printf("train: %,d steps, %,d tokens, %.0f tokens/s%n"
                             + "  validation loss %.4f nats/token (perplexity %.2f), from %.4f before training%n"
                             + "  checkpoint: %s%n",
@@ -97,6 +101,10 @@ public final class TrainJob implements Callable<Integer> {
     }
 
     public static Result run(SparkSession spark, TrainConfig cfg, boolean overwrite) {
+        return run(spark, cfg, overwrite, false);
+    }
+
+    public static Result run(SparkSession spark, TrainConfig cfg, boolean overwrite, boolean resume) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Configuration hadoop = sc.hadoopConfiguration();
         SameDiffNoise.silence();
@@ -106,7 +114,18 @@ public final class TrainJob implements Callable<Integer> {
         ShardedCorpus corpus = ShardedCorpus.open(cfg.data(), hadoop);
         int vocab = corpus.tokenizer().vocabSize();
         int context = corpus.context();
-        prepareOutput(cfg.output(), hadoop, overwrite);
+        CheckpointStore checkpoints = new CheckpointStore(cfg.output(), hadoop);
+        Optional<CheckpointStore.Checkpoint> resumed = resume ? checkpoints.latestValid() : Optional.empty();
+        if (resume && resumed.isEmpty()) {
+            LOG.warn("--resume: no valid checkpoint in {}; starting a new run", cfg.output());
+        }
+        if (resumed.isPresent() && !resumed.get().tokenizer().fingerprint().equals(corpus.tokenizer().fingerprint())) {
+            throw new IllegalArgumentException(resumed.get().path() + " was trained with another tokenizer than the one of "
+                    + cfg.data() + ": resume on the same shards");
+        }
+        if (resumed.isEmpty()) {
+            prepareOutput(cfg.output(), hadoop, overwrite);
+        }
         JavaRDD<int[]> validation = corpus.windows(spark, SplitAssigner.VALIDATION).persist(StorageLevel.MEMORY_AND_DISK_SER());
         JavaPairRDD<Long, int[]> train = corpus.windows(spark, SplitAssigner.TRAIN).zipWithIndex()
                 .mapToPair(Tuple2::swap).persist(StorageLevel.MEMORY_AND_DISK_SER());
@@ -126,9 +145,14 @@ public final class TrainJob implements Callable<Integer> {
             totalSteps = Math.min(totalSteps, cfg.maxSteps());
         }
 
-        // Model and the parameter-averaging master.
-        MultiLayerNetwork net = new MultiLayerNetwork(modelConfiguration(cfg, vocab, context, totalSteps));
-        net.init();
+        // Model (new, or the checkpoint's with its updater state) and the parameter-averaging master.
+        MultiLayerNetwork net;
+        if (resumed.isPresent()) {
+            net = resumed.get().network();
+        } else {
+            net = new MultiLayerNetwork(modelConfiguration(cfg, vocab, context, totalSteps));
+            net.init();
+        }
         RNNFormat format = LanguageModels.outputFormat(net);
         WarmupCosineSchedule schedule = new WarmupCosineSchedule(cfg.learningRate(), cfg.minLearningRate(),
                 cfg.warmupSteps(), totalSteps, cfg.cosineDecay());
@@ -157,77 +181,28 @@ public final class TrainJob implements Callable<Integer> {
                 workers, batch, sequencesPerStep, sequencesPerStep * context, cfg.averagingFrequency(),
                 cfg.learningRate(), stepsPerEpoch, totalSteps);
 
-        CheckpointStore checkpoints = new CheckpointStore(cfg.output(), hadoop);
         MetricsLog metrics = new MetricsLog(cfg.output(), hadoop);
-        double initialLoss = ValidationEvaluator.evaluate(sc, net, validation, batch, vocab).loss();
-        LOG.info("step 0: validation loss {} (a uniform guess is ln {} = {})", fmt(initialLoss), vocab, fmt(Math.log(vocab)));
-        metrics.append(metricsRecord(0, 0, 0, Double.NaN, initialLoss, 0, 0));
-
-        long step = 0;
-        long tokensSeen = 0;
-        double trainLoss = Double.NaN;
-        double validationLoss = initialLoss;
-        double best = Double.POSITIVE_INFINITY;
-        Path bestCheckpoint = null;
-        Path lastCheckpoint = null;
-        long trainingNanos = 0;
-        Instant start = Instant.now();
-        for (int epoch = 1; epoch <= cfg.epochs() && step < totalSteps; epoch++) {
-            JavaPairRDD<Long, int[]> order = shuffled(train, cfg.seed() * 1_000_003L + epoch);
-            for (long first = 0; first < trainSequences && step < totalSteps; ) {
-                long steps = Math.min(stepsPerChunk, totalSteps - step);
-                long last = Math.min(trainSequences, first + steps * sequencesPerStep);
-                long from = first;
-                JavaRDD<DataSet> chunk = order.filter(t -> t._1() >= from && t._1() < last).values()
-                        .mapPartitions(it -> {
-                            SameDiffNoise.silence(); // on the executors, where the workers train
-                            return SequenceBatches.batches(it, batch, vocab, format);
-                        });
-                // Workers are rebuilt from this configuration each round: the global step makes
-                // the learning-rate schedule continue where the last round ended.
-                sparkNet.getNetwork().getLayerWiseConfigurations().setIterationCount((int) step);
-                double learningRate = schedule.valueAt((int) step, epoch - 1);
-                long t0 = System.nanoTime();
-                sparkNet.fit(chunk);
-                trainingNanos += System.nanoTime() - t0;
-                step += ceilDiv(ceilDiv(last - first, batch), workers);
-                tokensSeen += (last - first) * context;
-                first = last;
-                trainLoss = sparkNet.getScore() / context;
-                if (!Double.isFinite(trainLoss)) {
-                    throw new IllegalStateException("training loss became " + trainLoss + " at step " + step
-                            + "; the last good checkpoint is " + lastCheckpoint + ". Lower train.optimizer.learning-rate.");
-                }
-                double tokensPerSecond = tokensSeen / (trainingNanos / 1e9);
-                long remaining = (long) ((totalSteps - step) * sequencesPerStep * context / tokensPerSecond);
-                LOG.info("epoch {}/{} step {}/{} | tokens {} | lr {} | train loss {} | {} tokens/s | ETA {}",
-                        epoch, cfg.epochs(), step, totalSteps, tokensSeen, String.format("%.2e", learningRate),
-                        fmt(trainLoss), Math.round(tokensPerSecond),
-                        formatDuration(Duration.ofSeconds(remaining)));
-            }
-            order.unpersist(false);
-
-            validationLoss = ValidationEvaluator.evaluate(sc, sparkNet.getNetwork(), validation, batch, vocab).loss();
-            double tokensPerSecond = tokensSeen / (trainingNanos / 1e9);
-            LOG.info("epoch {}: validation loss {} (perplexity {}), {} elapsed", epoch, fmt(validationLoss),
-                    fmt(Math.exp(validationLoss)), formatDuration(Duration.between(start, Instant.now())));
-            metrics.append(metricsRecord(step, epoch, tokensSeen, trainLoss, validationLoss, tokensPerSecond,
-                    Duration.between(start, Instant.now()).toMillis() / 1000.0));
-            best = Math.min(best, validationLoss);
-            TrainingState state = new TrainingState(step, epoch, tokensSeen, trainLoss, validationLoss, best,
-                    cfg.modelType(), context, vocab, corpus.tokenizer().fingerprint(), cfg.data(), Instant.now().toString(),
-                    null, cfg.rendered());
-            lastCheckpoint = checkpoints.save(sparkNet.getNetwork(), state, corpus.tokenizer());
-            if (validationLoss <= best) {
-                bestCheckpoint = lastCheckpoint;
-            }
-            checkpoints.prune(cfg.keepLast(), Optional.ofNullable(bestCheckpoint));
-            LOG.info("checkpoint {}", lastCheckpoint);
+        long validationBytes = corpus.targetBytes(sc, validation);
+        TrainingLoop.Setup setup = new TrainingLoop.Setup(cfg, sc, sparkNet, train, trainSequences, validation,
+                validationBytes, workers, vocab, context, format, schedule, totalSteps, corpus.tokenizer(), checkpoints, metrics);
+        double initialLoss;
+        TrainingLoop loop;
+        if (resumed.isPresent()) {
+            initialLoss = resumed.get().state().validationLoss();
+            loop = new TrainingLoop(setup, initialLoss);
+            loop.resumeFrom(resumed.get().state(), resumed.get().path());
+        } else {
+            initialLoss = ValidationEvaluator.evaluate(sc, net, validation, batch, vocab).loss();
+            LOG.info("step 0: validation loss {} (a uniform guess is ln {} = {})", fmt(initialLoss), vocab, fmt(Math.log(vocab)));
+            metrics.append(TrainingLoop.record(0, 0, 0, Double.NaN, initialLoss, 0, 0));
+            loop = new TrainingLoop(setup, initialLoss);
         }
-        validation.unpersist(false);
-        train.unpersist(false);
-        return new Result(step, tokensSeen, initialLoss, validationLoss, tokensSeen / Math.max(trainingNanos / 1e9, 1e-9),
-                lastCheckpoint);
+        try {
+            return loop.run(initialLoss);
+        } finally {
+            validation.unpersist(false);
+            train.unpersist(false);
+        }
     }
 
     /** The network configuration of {@code train.model.type}. */
@@ -279,21 +254,6 @@ public final class TrainJob implements Callable<Integer> {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + output + ": " + e.getMessage(), e);
         }
-    }
-
-    private static Map<String, Object> metricsRecord(long step, int epoch, long tokens, double trainLoss,
-                                                     double validationLoss, double tokensPerSecond, double elapsed) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("time", Instant.now().toString());
-        m.put("step", step);
-        m.put("epoch", epoch);
-        m.put("tokens", tokens);
-        m.put("train_loss", Double.isFinite(trainLoss) ? trainLoss : null);
-        m.put("val_loss", validationLoss);
-        m.put("val_perplexity", Math.exp(validationLoss));
-        m.put("tokens_per_sec", tokensPerSecond);
-        m.put("elapsed_sec", elapsed);
-        return m;
     }
 
     static long ceilDiv(long a, long b) {

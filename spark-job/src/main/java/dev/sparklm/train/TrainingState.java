@@ -11,17 +11,22 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * it (its tokenizer and context).
  *
  * @param step         minibatch steps taken (one minibatch on every worker)
- * @param epoch        completed passes over the training split
+ * @param epoch        the epoch in progress (1-based)
+ * @param epochPosition training sequences of that epoch already trained on (its seeded order
+ *                     is recomputed on resume, so this is the data position)
+ * @param evaluationsWithoutImprovement for early stopping
  * @param modelSha256  checksum of model.zip, checked on load
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record TrainingState(
         long step,
         int epoch,
+        long epochPosition,
         long tokensSeen,
         double trainLoss,
         double validationLoss,
         double bestValidationLoss,
+        int evaluationsWithoutImprovement,
         String modelType,
         int context,
         int vocabSize,
@@ -36,8 +41,8 @@ public record TrainingState(
             .enable(SerializationFeature.INDENT_OUTPUT);
 
     public TrainingState withChecksum(String sha256) {
-        return new TrainingState(step, epoch, tokensSeen, trainLoss, validationLoss, bestValidationLoss, modelType,
-                context, vocabSize, tokenizerFingerprint, data, createdAt, sha256, config);
+        return new TrainingState(step, epoch, epochPosition, tokensSeen, trainLoss, validationLoss, bestValidationLoss,
+                evaluationsWithoutImprovement, modelType, context, vocabSize, tokenizerFingerprint, data, createdAt, sha256, config);
     }
 
     public String toJson() {

@@ -1,0 +1,189 @@
+package dev.sparklm.train;
+
+import dev.sparklm.model.SameDiffNoise;
+import dev.sparklm.tokenizer.Tokenizer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.nd4j.linalg.dataset.DataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The training loop on the driver: for each epoch, the windows in a seeded order, fed to DL4J's
+ * parameter averaging a chunk of rounds at a time (a progress line after each); every
+ * {@code evaluation.every-rounds} rounds and at each epoch's end: validation, a metrics line,
+ * a checkpoint, and the early-stopping check. Its state is exactly what a checkpoint's
+ * {@link TrainingState} records, so a resumed run continues where the checkpoint was taken.
+ */
+final class TrainingLoop {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
+
+    /** What does not change during a run. */
+    record Setup(TrainConfig cfg, JavaSparkContext sc, SparkDl4jMultiLayer sparkNet, JavaPairRDD<Long, int[]> train,
+                 long trainSequences, JavaRDD<int[]> validation, long validationBytes, int workers, int vocab,
+                 int context, RNNFormat format, WarmupCosineSchedule schedule, long totalSteps, Tokenizer tokenizer,
+                 CheckpointStore checkpoints, MetricsLog metrics) {}
+
+    private final Setup s;
+    private long step;
+    private int epoch = 1;
+    private long epochPosition;
+    private long tokensSeen;
+    private double trainLoss = Double.NaN;
+    private double validationLoss;
+    private double best = Double.POSITIVE_INFINITY;
+    private int withoutImprovement;
+    private Path bestCheckpoint;
+    private Path lastCheckpoint;
+    private long trainingNanos;
+    private boolean stoppedEarly;
+    private final Instant start = Instant.now();
+
+    TrainingLoop(Setup setup, double initialValidationLoss) {
+        this.s = setup;
+        this.validationLoss = initialValidationLoss;
+        this.best = initialValidationLoss;   // an evaluation must beat the untrained model to count
+    }
+
+    /** Continues from a checkpoint's state. */
+    void resumeFrom(TrainingState state, Path checkpoint) {
+        step = state.step();
+        epoch = state.epoch();
+        epochPosition = state.epochPosition();
+        tokensSeen = state.tokensSeen();
+        trainLoss = state.trainLoss();
+        validationLoss = state.validationLoss();
+        best = state.bestValidationLoss();
+        withoutImprovement = state.evaluationsWithoutImprovement();
+        lastCheckpoint = checkpoint;
+        if (epochPosition >= s.trainSequences()) {   // taken at an epoch's end
+            epoch++;
+            epochPosition = 0;
+        }
+        LOG.info("resuming at step {} (epoch {}, {} of its {} sequences done) from {}", step, epoch, epochPosition,
+                s.trainSequences(), checkpoint);
+    }
+
+    TrainJob.Result run(double initialValidationLoss) {
+        TrainConfig cfg = s.cfg();
+        long sequencesPerStep = (long) s.workers() * cfg.batchSizePerWorker();
+        long stepsPerChunk = (long) cfg.averagingFrequency() * cfg.logEveryRounds();
+        long evaluateEvery = (long) cfg.averagingFrequency() * cfg.evaluateEveryRounds();
+        for (; epoch <= cfg.epochs() && step < s.totalSteps() && !stoppedEarly; epoch++, epochPosition = 0) {
+            JavaPairRDD<Long, int[]> order = TrainJob.shuffled(s.train(), cfg.seed() * 1_000_003L + epoch);
+            while (epochPosition < s.trainSequences() && step < s.totalSteps()) {
+                long steps = Math.min(stepsPerChunk, s.totalSteps() - step);
+                if (evaluateEvery > 0) {
+                    steps = Math.min(steps, evaluateEvery - step % evaluateEvery);
+                }
+                fitChunk(order, steps, sequencesPerStep);
+                boolean endOfEpoch = epochPosition >= s.trainSequences() || step >= s.totalSteps();
+                if (endOfEpoch || (evaluateEvery > 0 && step % evaluateEvery == 0)) {
+                    evaluateAndCheckpoint();
+                    if (stoppedEarly) {
+                        break;
+                    }
+                }
+            }
+            order.unpersist(false);
+        }
+        return new TrainJob.Result(step, tokensSeen, initialValidationLoss, validationLoss,
+                tokensSeen / Math.max(trainingNanos / 1e9, 1e-9), lastCheckpoint, stoppedEarly);
+    }
+
+    private void fitChunk(JavaPairRDD<Long, int[]> order, long steps, long sequencesPerStep) {
+        int batch = s.cfg().batchSizePerWorker();
+        int vocab = s.vocab();
+        RNNFormat format = s.format();
+        long first = epochPosition;
+        long last = Math.min(s.trainSequences(), first + steps * sequencesPerStep);
+        JavaRDD<DataSet> chunk = order.filter(t -> t._1() >= first && t._1() < last).values()
+                .mapPartitions(it -> {
+                    SameDiffNoise.silence(); // on the executors, where the workers train
+                    return SequenceBatches.batches(it, batch, vocab, format);
+                });
+        // Workers are rebuilt from this configuration each round: the global step makes the
+        // learning-rate schedule continue where the last round ended.
+        s.sparkNet().getNetwork().getLayerWiseConfigurations().setIterationCount((int) step);
+        double learningRate = s.schedule().valueAt((int) step, epoch - 1);
+        long t0 = System.nanoTime();
+        s.sparkNet().fit(chunk);
+        trainingNanos += System.nanoTime() - t0;
+        step += TrainJob.ceilDiv(TrainJob.ceilDiv(last - first, batch), s.workers());
+        tokensSeen += (last - first) * s.context();
+        epochPosition = last;
+        trainLoss = s.sparkNet().getScore() / s.context();
+        if (!Double.isFinite(trainLoss)) {
+            throw new IllegalStateException("training loss became " + trainLoss + " at step " + step
+                    + "; the last good checkpoint is " + lastCheckpoint + ". Lower train.optimizer.learning-rate.");
+        }
+        double tokensPerSecond = tokensSeen / (trainingNanos / 1e9);
+        long remaining = (long) ((s.totalSteps() - step) * sequencesPerStep * s.context() / tokensPerSecond);
+        LOG.info("epoch {}/{} step {}/{} | tokens {} | lr {} | train loss {} | {} tokens/s | ETA {}",
+                epoch, s.cfg().epochs(), step, s.totalSteps(), tokensSeen, String.format("%.2e", learningRate),
+                TrainJob.fmt(trainLoss), Math.round(tokensPerSecond), TrainJob.formatDuration(Duration.ofSeconds(remaining)));
+    }
+
+    private void evaluateAndCheckpoint() {
+        ValidationEvaluator.Result r = ValidationEvaluator.evaluate(s.sc(), s.sparkNet().getNetwork(), s.validation(),
+                s.cfg().batchSizePerWorker(), s.vocab());
+        validationLoss = r.loss();
+        double bitsPerByte = r.loss() * r.tokens() / Math.log(2) / s.validationBytes();
+        boolean improved = validationLoss < best - s.cfg().minImprovement();
+        if (improved) {
+            withoutImprovement = 0;
+        } else {
+            withoutImprovement++;
+        }
+        best = Math.min(best, validationLoss);
+        double tokensPerSecond = tokensSeen / Math.max(trainingNanos / 1e9, 1e-9);
+        LOG.info("step {}: validation loss {} (perplexity {}, {} bits/byte){}, {} elapsed", step, TrainJob.fmt(validationLoss),
+                TrainJob.fmt(Math.exp(validationLoss)), TrainJob.fmt(bitsPerByte),
+                improved ? "" : ", no improvement " + withoutImprovement + "x",
+                TrainJob.formatDuration(Duration.between(start, Instant.now())));
+        Map<String, Object> m = record(step, epoch, tokensSeen, trainLoss, validationLoss, tokensPerSecond,
+                Duration.between(start, Instant.now()).toMillis() / 1000.0);
+        m.put("val_bits_per_byte", bitsPerByte);
+        s.metrics().append(m);
+
+        TrainingState state = new TrainingState(step, epoch, epochPosition, tokensSeen, trainLoss, validationLoss, best,
+                withoutImprovement, s.cfg().modelType(), s.context(), s.vocab(), s.tokenizer().fingerprint(), s.cfg().data(),
+                Instant.now().toString(), null, s.cfg().rendered());
+        lastCheckpoint = s.checkpoints().save(s.sparkNet().getNetwork(), state, s.tokenizer());
+        if (improved) {
+            bestCheckpoint = lastCheckpoint;
+        }
+        s.checkpoints().prune(s.cfg().keepLast(), Optional.ofNullable(bestCheckpoint));
+        LOG.info("checkpoint {}", lastCheckpoint);
+        int patience = s.cfg().patience();
+        if (patience > 0 && withoutImprovement >= patience) {
+            stoppedEarly = true;
+            LOG.info("early stopping at step {}: no improvement of the validation loss (best {}) in {} evaluations",
+                    step, TrainJob.fmt(best), withoutImprovement);
+        }
+    }
+
+    static Map<String, Object> record(long step, int epoch, long tokens, double trainLoss, double validationLoss,
+                                      double tokensPerSecond, double elapsed) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("time", Instant.now().toString());
+        m.put("step", step);
+        m.put("epoch", epoch);
+        m.put("tokens", tokens);
+        m.put("train_loss", Double.isFinite(trainLoss) ? trainLoss : null);
+        m.put("val_loss", validationLoss);
+        m.put("val_perplexity", Math.exp(validationLoss));
+        m.put("tokens_per_sec", tokensPerSecond);
+        m.put("elapsed_sec", elapsed);
+        return m;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.sparklm.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sparklm.preprocess.PreprocessConfig;
+import dev.sparklm.preprocess.PreprocessJob;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResumeAndEarlyStoppingTest {
+    @TempDir
+    Path tmp;
+    Path data;
+    SparkSession spark;
+
+    @BeforeEach
+    void shards() throws IOException {
+        spark = LocalSpark.get();
+        String all = Files.readString(EndToEndTest.CORPUS, StandardCharsets.UTF_8);
+        Path input = Files.writeString(tmp.resolve("slice.txt"), all.substring(0, all.lastIndexOf("\n\n", 60_000)));
+        data = tmp.resolve("data");
+        PreprocessJob.run(spark, PreprocessConfig.load(Optional.empty(),
+                Map.of("input", input.toString(), "output", data.toString(), "context", "16")));
+    }
+
+    TrainConfig config(Path run, Map<String, String> extra) {
+        Map<String, String> o = new HashMap<>(Map.of("data", data.toString(), "output", run.toString(),
+                "model.embedding", "8", "model.hidden", "16", "spark.batch-size-per-worker", "8",
+                "spark.averaging-frequency", "2", "evaluation.every-rounds", "2", "log-every-rounds", "1", "epochs", "5"));
+        o.putAll(extra);
+        return TrainConfig.load(Optional.empty(), o);
+    }
+
+    @Test
+    void resumeSkipsACorruptCheckpointAndContinuesTheStepCount() throws IOException {
+        Path run = tmp.resolve("run");
+        TrainJob.Result first = TrainJob.run(spark, config(run, Map.of("max-steps", "12")), false);
+        assertEquals(12, first.steps());
+        List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
+        assertEquals(4, lines.size(), "step 0, then every 4 steps");
+
+        // The newest checkpoint (step 12) is damaged: resume must report it and use step 8's.
+        Path newest = run.resolve("checkpoints").resolve("step-000000012").resolve("model.zip");
+        byte[] bytes = Files.readAllBytes(newest);
+        bytes[bytes.length / 3] ^= 0x7F;
+        Files.write(newest, bytes);
+
+        TrainJob.Result resumed = TrainJob.run(spark, config(run, Map.of("max-steps", "20")), false, true);
+        assertEquals(20, resumed.steps());
+        List<String> after = Files.readAllLines(run.resolve("metrics.jsonl"));
+        ObjectMapper json = new ObjectMapper();
+        List<Long> steps = after.stream().map(l -> {
+            try {
+                return json.readTree(l).get("step").asLong();
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }).toList();
+        assertEquals(List.of(0L, 4L, 8L, 12L, 12L, 16L, 20L), steps, "resumed from step 8: steps 12, 16, 20 again");
+        assertTrue(json.readTree(after.get(after.size() - 1)).has("val_bits_per_byte"));
+        CheckpointStore.Checkpoint last = CheckpointStore.load(run.toString(), spark.sparkContext().hadoopConfiguration());
+        assertEquals(20, last.state().step());
+        assertTrue(last.state().epochPosition() > 0);
+    }
+
+    @Test
+    void earlyStoppingEndsARunThatNoLongerImproves() {
+        Path run = tmp.resolve("stuck");
+        // A learning rate too small to move the loss by 0.01: every evaluation fails to improve.
+        TrainJob.Result r = TrainJob.run(spark, config(run, Map.of("optimizer.learning-rate", "1e-8",
+                "evaluation.patience", "2", "evaluation.min-improvement", "0.01", "max-steps", "40")), false);
+        assertTrue(r.stoppedEarly());
+        assertEquals(8, r.steps(), "two evaluations (steps 4 and 8) without improvement");
+
+        TrainJob.Result improving = TrainJob.run(spark, config(tmp.resolve("fine"), Map.of("optimizer.learning-rate", "0.01",
+                "evaluation.patience", "2", "max-steps", "16")), false);
+        assertFalse(improving.stoppedEarly());
+        assertEquals(16, improving.steps());
+    }
+}
