@@ -28,6 +28,9 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--top-k", defaultValue = "0", description = "sample among the k likeliest tokens; 0 = all (default: ${DEFAULT-VALUE})")
     int topK;
 
+    @Option(names = "--top-p", defaultValue = "1.0", description = "nucleus sampling: the likeliest tokens whose probabilities add up to p; 1 = all (default: ${DEFAULT-VALUE})")
+    double topP;
+
     @Option(names = "--seed", defaultValue = "42", description = "sampling seed: the same seed gives the same text (default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -43,7 +46,7 @@ public final class GenerateCommand implements Callable<Integer> {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         out.print(prompt);
         new TextGenerator(c.network(), c.tokenizer(), c.state().context())
-                .generate(prompt, maxTokens, temperature, topK, seed, out::print);
+                .generate(prompt, maxTokens, temperature, topK, topP, seed, out::print);
         out.println();
         return 0;
     }

@@ -39,8 +39,14 @@ public final class TextGenerator {
      * @return the generated ids (without the prompt)
      */
     public int[] generate(String prompt, int maxTokens, double temperature, int topK, long seed, Consumer<String> onText) {
-        if (maxTokens < 0 || temperature < 0 || topK < 0) {
-            throw new IllegalArgumentException("max tokens, temperature and top-k must not be negative");
+        return generate(prompt, maxTokens, temperature, topK, 1.0, seed, onText);
+    }
+
+    /** @param topP sample among the most likely tokens whose probabilities add up to p (nucleus); 1 = all */
+    public int[] generate(String prompt, int maxTokens, double temperature, int topK, double topP, long seed,
+                          Consumer<String> onText) {
+        if (maxTokens < 0 || temperature < 0 || topK < 0 || !(topP > 0 && topP <= 1)) {
+            throw new IllegalArgumentException("max tokens, temperature and top-k must not be negative, top-p must be in (0, 1]");
         }
         int[] promptIds = tokenizer.encode(prompt);
         if (promptIds.length == 0) {
@@ -66,7 +72,7 @@ public final class TextGenerator {
                     ? out.get(NDArrayIndex.point(0), NDArrayIndex.point(length - 1), NDArrayIndex.all())
                     : out.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.point(length - 1));
             float[] probs = last.dup().toFloatVector();
-            int next = sample(probs, temperature, topK, random);
+            int next = sample(probs, temperature, topK, topP, random);
             ids[n++] = next;
             // A byte-level token can end inside a multi-byte character: hold back trailing
             // U+FFFDs (up to 3: a character's missing bytes) until the next token completes it.
@@ -83,7 +89,7 @@ public final class TextGenerator {
         return Arrays.copyOfRange(ids, promptIds.length, n);
     }
 
-    static int sample(float[] probs, double temperature, int topK, Random random) {
+    static int sample(float[] probs, double temperature, int topK, double topP, Random random) {
         int v = probs.length;
         if (temperature == 0) {
             int best = 0;
@@ -112,6 +118,24 @@ public final class TextGenerator {
         double total = 0;
         for (double x : w) {
             total += x;
+        }
+        if (topP < 1) {
+            // Keep the likeliest tokens until their share reaches topP; drop the rest.
+            Integer[] order = new Integer[v];
+            for (int i = 0; i < v; i++) {
+                order[i] = i;
+            }
+            double[] weights = w;
+            Arrays.sort(order, (a, b) -> Double.compare(weights[b], weights[a]));
+            double kept = 0;
+            int k = 0;
+            while (k < v && kept < topP * total) {
+                kept += w[order[k++]];
+            }
+            for (int i = k; i < v; i++) {
+                w[order[i]] = 0;
+            }
+            total = kept;
         }
         double r = random.nextDouble() * total;
         for (int i = 0; i < v; i++) {
