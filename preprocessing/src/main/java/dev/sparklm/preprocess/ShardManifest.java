@@ -1,10 +1,7 @@
 package dev.sparklm.preprocess;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sparklm.io.SnakeCaseJson;
 import java.util.List;
 import java.util.Map;
 
@@ -45,26 +42,13 @@ public record ShardManifest(
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record SplitInfo(String path, long documents, long tokens, long sequences, long droppedTailTokens, List<String> files) {}
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(SerializationFeature.INDENT_OUTPUT);
-
     public String toJson() {
-        try {
-            return MAPPER.writeValueAsString(this);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return SnakeCaseJson.write(this);
     }
 
     /** @param source the file, for error messages */
     public static ShardManifest fromJson(String json, String source) {
-        ShardManifest m;
-        try {
-            m = MAPPER.readValue(json, ShardManifest.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(source + ": not a valid manifest: " + e.getOriginalMessage());
-        }
+        ShardManifest m = SnakeCaseJson.read(json, ShardManifest.class, source, "manifest");
         if (m.schemaVersion() != SCHEMA_VERSION) {
             throw new IllegalArgumentException(source + ": manifest schema version " + m.schemaVersion()
                     + ", this build reads version " + SCHEMA_VERSION);

@@ -1,22 +1,18 @@
 package dev.sparklm.model;
 
 import java.util.Map;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** LayerNorm over the channels of [batch, time, channels] activations (the model's final norm). */
-public class LayerNorm extends CorrectedSameDiffLayer {
-    private int channels;
-    private int context;
+public class LayerNorm extends SequenceLayer {
 
     public LayerNorm() {}
 
     public LayerNorm(int channels, int context) {
-        this.channels = channels;
-        this.context = context;
+        super(channels, context);
     }
 
     /** LayerNorm of [rows, channels] with gain and bias of [1, channels]. */
@@ -40,26 +36,5 @@ public class LayerNorm extends CorrectedSameDiffLayer {
     public void initializeParameters(Map<String, INDArray> params) {
         params.get("g").assign(1);
         params.get("b").assign(0);
-    }
-
-    @Override
-    public InputType getOutputType(int layerIndex, InputType inputType) {
-        return inputType;
-    }
-
-    public int getChannels() {
-        return channels;
-    }
-
-    public void setChannels(int channels) {
-        this.channels = channels;
-    }
-
-    public int getContext() {
-        return context;
-    }
-
-    public void setContext(int context) {
-        this.context = context;
     }
 }

@@ -1,7 +1,6 @@
 package dev.sparklm.model;
 
 import java.util.Map;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -9,15 +8,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Adds a learned embedding per position to [batch, time, channels] token embeddings. */
-public class PositionEmbedding extends CorrectedSameDiffLayer {
-    private int channels;
-    private int context;
+public class PositionEmbedding extends SequenceLayer {
 
     public PositionEmbedding() {}
 
     public PositionEmbedding(int channels, int context) {
-        this.channels = channels;
-        this.context = context;
+        super(channels, context);
     }
 
     @Override
@@ -34,26 +30,5 @@ public class PositionEmbedding extends CorrectedSameDiffLayer {
     @Override
     public void initializeParameters(Map<String, INDArray> params) {
         params.get("pos").assign(Nd4j.randn(params.get("pos").dataType(), context, channels).muli(0.02));
-    }
-
-    @Override
-    public InputType getOutputType(int layerIndex, InputType inputType) {
-        return inputType;
-    }
-
-    public int getChannels() {
-        return channels;
-    }
-
-    public void setChannels(int channels) {
-        this.channels = channels;
-    }
-
-    public int getContext() {
-        return context;
-    }
-
-    public void setContext(int context) {
-        this.context = context;
     }
 }

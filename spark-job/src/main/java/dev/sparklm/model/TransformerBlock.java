@@ -1,7 +1,6 @@
 package dev.sparklm.model;
 
 import java.util.Map;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -15,10 +14,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Parameter names have no underscore: DL4J splits gradient keys on the last one.
  */
-public class TransformerBlock extends CorrectedSameDiffLayer {
-    private int channels;
+public class TransformerBlock extends SequenceLayer {
     private int heads;
-    private int context;
     private int layers;
     private String init;
 
@@ -30,12 +27,11 @@ public class TransformerBlock extends CorrectedSameDiffLayer {
      * @param init   "gpt2", "xavier" or "he"
      */
     public TransformerBlock(int channels, int heads, int context, int layers, String init) {
+        super(channels, context);
         if (channels % heads != 0) {
             throw new IllegalArgumentException("embedding " + channels + " is not divisible by " + heads + " heads");
         }
-        this.channels = channels;
         this.heads = heads;
-        this.context = context;
         this.layers = layers;
         this.init = init;
     }
@@ -72,21 +68,8 @@ public class TransformerBlock extends CorrectedSameDiffLayer {
         Mlp.initialize(params, scheme, layers);
     }
 
-    @Override
-    public InputType getOutputType(int layerIndex, InputType inputType) {
-        return inputType;
-    }
-
-    public int getChannels() {
-        return channels;
-    }
-
     public int getHeads() {
         return heads;
-    }
-
-    public int getContext() {
-        return context;
     }
 
     public int getLayers() {
@@ -97,16 +80,8 @@ public class TransformerBlock extends CorrectedSameDiffLayer {
         return init;
     }
 
-    public void setChannels(int channels) {
-        this.channels = channels;
-    }
-
     public void setHeads(int heads) {
         this.heads = heads;
-    }
-
-    public void setContext(int context) {
-        this.context = context;
     }
 
     public void setLayers(int layers) {

@@ -1,10 +1,7 @@
 package dev.sparklm.train;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sparklm.io.SnakeCaseJson;
 
 /**
  * {@code state.json} of a checkpoint: where training stood, and what the model needs around
@@ -36,28 +33,16 @@ public record TrainingState(
         String modelSha256,
         String config) {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(SerializationFeature.INDENT_OUTPUT);
-
     public TrainingState withChecksum(String sha256) {
         return new TrainingState(step, epoch, epochPosition, tokensSeen, trainLoss, validationLoss, bestValidationLoss,
                 evaluationsWithoutImprovement, modelType, context, vocabSize, tokenizerFingerprint, data, createdAt, sha256, config);
     }
 
     public String toJson() {
-        try {
-            return MAPPER.writeValueAsString(this);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return SnakeCaseJson.write(this);
     }
 
     public static TrainingState fromJson(String json, String source) {
-        try {
-            return MAPPER.readValue(json, TrainingState.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(source + ": not a valid training state: " + e.getOriginalMessage());
-        }
+        return SnakeCaseJson.read(json, TrainingState.class, source, "training state");
     }
 }
