@@ -114,7 +114,6 @@ final class TrainingLoop {
         // Workers are rebuilt from this configuration each round: the global step makes the
         // learning-rate schedule continue where the last round ended.
         s.sparkNet().getNetwork().getLayerWiseConfigurations().setIterationCount((int) step);
-        double learningRate = s.schedule().valueAt((int) step, epoch - 1);
         long t0 = System.nanoTime();
         s.sparkNet().fit(chunk);
         trainingNanos += System.nanoTime() - t0;
@@ -126,6 +125,7 @@ final class TrainingLoop {
             throw new IllegalStateException("training loss became " + trainLoss + " at step " + step
                     + "; the last good checkpoint is " + lastCheckpoint + ". Lower train.optimizer.learning-rate.");
         }
+        double learningRate = s.schedule().valueAt((int) step, epoch - 1);   // where the schedule now is
         double tokensPerSecond = tokensSeen / (trainingNanos / 1e9);
         long remaining = (long) ((s.totalSteps() - step) * sequencesPerStep * s.context() / tokensPerSecond);
         LOG.info("epoch {}/{} step {}/{} | tokens {} | lr {} | train loss {} | {} tokens/s | ETA {}",
