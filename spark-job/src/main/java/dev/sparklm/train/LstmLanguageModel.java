@@ -1,6 +1,5 @@
 package dev.sparklm.train;
 
-import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
@@ -22,7 +21,7 @@ public final class LstmLanguageModel {
 
     /**
      * What every model shares: seed, Adam with the configured schedule over {@code totalSteps},
-     * decoupled weight decay (not on biases), gradient clipping.
+     * decoupled weight decay (not on biases). Gradient clipping is {@link GlobalNormClipping}.
      */
     static NeuralNetConfiguration.Builder optimizer(TrainConfig cfg, long totalSteps) {
         WarmupCosineSchedule schedule = new WarmupCosineSchedule(cfg.learningRate(), cfg.minLearningRate(),
@@ -32,10 +31,6 @@ public final class LstmLanguageModel {
                 .updater(Adam.builder().learningRateSchedule(schedule).beta1(cfg.beta1()).beta2(cfg.beta2()).build());
         if (cfg.weightDecay() > 0) {
             b.weightDecay(cfg.weightDecay(), true).weightDecayBias(0, true);
-        }
-        if (cfg.gradientClip() > 0) {
-            b.gradientNormalization(GradientNormalization.ClipL2PerLayer)
-                    .gradientNormalizationThreshold(cfg.gradientClip());
         }
         return b;
     }

@@ -166,6 +166,9 @@ public final class TrainJob implements Callable<Integer> {
                 .rngSeed(cfg.seed())
                 .build();
         SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
+        if (cfg.gradientClip() > 0) {
+            sparkNet.setListeners(java.util.List.of(new GlobalNormClipping(cfg.gradientClip())));   // on every worker
+        }
 
         long sequencesPerStep = (long) workers * batch;
         long stepsPerChunk = (long) cfg.averagingFrequency() * cfg.logEveryRounds();
