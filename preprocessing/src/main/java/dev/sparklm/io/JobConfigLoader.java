@@ -133,6 +133,23 @@ public final class JobConfigLoader {
             return get(key, () -> config.getBoolean(key));
         }
 
+        public java.util.List<String> strings(String key) {
+            return java.util.List.copyOf(get(key, () -> config.getStringList(key)));
+        }
+
+        public java.util.List<Double> numbers(String key, int size, double min, double max) {
+            java.util.List<Double> v = get(key, () -> config.getDoubleList(key));
+            if (v.size() != size) {
+                throw new JobConfigException(root + "." + key + " has " + v.size() + " values; it needs " + size);
+            }
+            for (double d : v) {
+                if (!(d >= min && d <= max)) {
+                    throw new JobConfigException(root + "." + key + ": " + d + " is out of range [" + min + ", " + max + "]");
+                }
+            }
+            return java.util.List.copyOf(v);
+        }
+
         public String oneOf(String key, String... allowed) {
             String v = string(key);
             for (String a : allowed) {

@@ -1,5 +1,10 @@
 package dev.sparklm.preprocess;
 
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.row_number;
+
 import dev.sparklm.io.CommandLineJobs;
 import dev.sparklm.io.HadoopFiles;
 import dev.sparklm.io.JobConfigException;
@@ -7,6 +12,9 @@ import dev.sparklm.io.SparkSessions;
 import dev.sparklm.io.StagedOutputDirectory;
 import dev.sparklm.preprocess.ShardManifest.SplitInfo;
 import dev.sparklm.preprocess.ShardManifest.TokenizerInfo;
+import dev.sparklm.preprocess.dedup.Deduplication;
+import dev.sparklm.preprocess.read.DocumentReader;
+import dev.sparklm.preprocess.read.InputListing;
 import dev.sparklm.tokenizer.Tokenizer;
 import java.io.File;
 import java.io.IOException;
@@ -17,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -26,11 +35,15 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoder;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
@@ -41,16 +54,22 @@ import picocli.CommandLine.Option;
 import scala.Tuple2;
 
 /**
- * The preprocessing job: text files -> normalized documents -> train/validation split ->
- * tokenizer (trained on train) -> packed windows of context + 1 ids -> Parquet shards, the
- * tokenizer file and {@code manifest.json}, all published atomically in one directory.
+ * The preprocessing job: read -> clean and filter (one pass of {@link DocumentStage}s) ->
+ * deduplicate -> train/validation(/test) split -> tokenizer (trained on train) -> packed windows
+ * of context + 1 ids -> Parquet shards, the tokenizer file, {@code stats.json}, quarantine/ and
+ * dropped-sample/ tables and {@code manifest.json}, all published atomically in one directory.
  */
 @Command(name = "preprocess", mixinStandardHelpOptions = true, version = "sparklm 0.1.0", sortOptions = false,
         description = {"Turns a text corpus into tokenized, packed Parquet shards for the training job.",
                 "Defaults: conf/preprocess.conf (bundled Tiny Shakespeare -> out/data)."})
 public final class PreprocessJob implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(PreprocessJob.class);
-    static final String DROPPED = "dropped";
+    static final String KEPT = "kept";
+    static final String QUARANTINE = "quarantine:";
+    static final String QUARANTINE_DIR = "quarantine";
+    static final String SAMPLE_DIR = "dropped-sample";
+    static final int SAMPLE_CHARS = 2000;
+    static final Encoder<Document> DOCUMENT = Encoders.bean(Document.class);
     public static final String TOKENIZER_FILE = "tokenizer.json";
     public static final StructType SCHEMA = new StructType().add(ShardManifest.COLUMN,
             DataTypes.createArrayType(DataTypes.IntegerType, false), false);
@@ -100,16 +119,17 @@ public final class PreprocessJob implements Callable<Integer> {
         long start = System.nanoTime();
         LOG.info("preprocess configuration:\n{}", cfg.rendered());
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        CorpusReader.InputListing listing = CorpusReader.list(cfg.input(), hadoop);
-        LOG.info("input {}: {} file(s), {} bytes", cfg.input(), listing.files(), listing.bytes());
-        if (!cfg.validationInput().isBlank()) {
-            CorpusReader.InputListing held = CorpusReader.list(cfg.validationInput(), hadoop);
-            LOG.info("validation input {}: {} file(s), {} bytes", cfg.validationInput(), held.files(), held.bytes());
+        InputListing listing = InputListing.of(cfg.input(), "preprocess.input", hadoop);
+        LOG.info("input {} ({}): {} file(s), {} bytes", cfg.input(), cfg.inputFormat(), listing.files(), listing.bytes());
+        if (!cfg.split().validationInput().isBlank()) {
+            InputListing held = InputListing.of(cfg.split().validationInput(), "preprocess.split.validation-input", hadoop);
+            LOG.info("validation input {}: {} file(s), {} bytes", cfg.split().validationInput(), held.files(), held.bytes());
         }
+        LOG.info("stages: {}", cfg.stages().stream().map(DocumentStage::name).toList());
 
         StagedOutputDirectory out = new StagedOutputDirectory(new Path(cfg.output()), hadoop);
         try {
-            ShardManifest manifest = write(spark, cfg, out.staging());
+            ShardManifest manifest = new Run(spark, cfg, listing, out.staging()).write();
             out.publish();
             LOG.info("published {} in {} s", out.target(), (System.nanoTime() - start) / 1_000_000_000L);
             return manifest;
@@ -119,70 +139,202 @@ public final class PreprocessJob implements Callable<Integer> {
         }
     }
 
-    private static ShardManifest write(SparkSession spark, PreprocessConfig cfg, Path dir) {
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Configuration hadoop = sc.hadoopConfiguration();
+    /** One run's state: the phases below read top to bottom in the order they happen. */
+    private static final class Run {
+        final SparkSession spark;
+        final JavaSparkContext sc;
+        final PreprocessConfig cfg;
+        final InputListing listing;
+        final Path dir;
+        final Map<String, Double> phaseSeconds = new LinkedHashMap<>();
+        long phaseStart = System.nanoTime();
 
-        // Normalize and split in one pass, tagging short documents instead of filtering them,
-        // so one action counts what was read, dropped and kept per split, exactly.
-        TextNormalizer normalizer = new TextNormalizer(cfg.nfkc(), cfg.normalizeWhitespace());
-        SplitAssigner splitter = new SplitAssigner(cfg.validationFraction(), cfg.splitSeed());
-        int minChars = cfg.minDocumentChars();
-        JavaPairRDD<String, String> tagged = CorpusReader.read(sc, cfg.input(), cfg.inputFormat())
-                .mapToPair(raw -> {
-                    String doc = normalizer.normalize(raw);
-                    return doc.length() < minChars ? new Tuple2<>(DROPPED, "") : new Tuple2<>(splitter.splitOf(doc), doc);
-                });
-        if (!cfg.validationInput().isBlank()) {
-            tagged = tagged.union(CorpusReader.read(sc, cfg.validationInput(), cfg.inputFormat()).mapToPair(raw -> {
-                String doc = normalizer.normalize(raw);
-                return doc.length() < minChars ? new Tuple2<>(DROPPED, "") : new Tuple2<>(SplitAssigner.VALIDATION, doc);
-            }));
+        Run(SparkSession spark, PreprocessConfig cfg, InputListing listing, Path dir) {
+            this.spark = spark;
+            this.sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            this.cfg = cfg;
+            this.listing = listing;
+            this.dir = dir;
         }
-        tagged = tagged.persist(StorageLevel.MEMORY_AND_DISK_SER());
-        try {
-            Map<String, Long> counts = tagged.countByKey();
-            long dropped = counts.getOrDefault(DROPPED, 0L);
-            long trainDocs = counts.getOrDefault(SplitAssigner.TRAIN, 0L);
-            long valDocs = counts.getOrDefault(SplitAssigner.VALIDATION, 0L);
-            long read = dropped + trainDocs + valDocs;
-            LOG.info("documents: {} read, {} dropped (shorter than {} chars), {} train, {} validation",
-                    read, dropped, minChars, trainDocs, valDocs);
-            if (trainDocs == 0) {
-                throw new JobConfigException("no training documents in " + cfg.input() + ": " + read
-                        + " read, " + dropped + " shorter than preprocess.min-document-chars = " + minChars);
+
+        void phaseDone(String phase) {
+            long now = System.nanoTime();
+            phaseSeconds.put(phase, (now - phaseStart) / 1e9);
+            phaseStart = now;
+        }
+
+        ShardManifest write() {
+            Configuration hadoop = sc.hadoopConfiguration();
+            // Read, clean and filter in one pass over the input; nothing is removed yet, drops are marked.
+            StageCounters counters = new StageCounters();
+            sc.sc().register(counters, "preprocess stage counters");
+            DocumentPipeline pipeline = new DocumentPipeline(cfg.stages());
+            Dataset<Document> processed = spark.createDataset(pipeline.apply(read(), counters).rdd(), DOCUMENT)
+                    .persist(StorageLevel.MEMORY_AND_DISK_SER());
+            long records = processed.count();
+            phaseDone("read-clean-filter");
+
+            Deduplication.Result dedup = Deduplication.run(
+                    processed.filter(col("drop").isNull()).select("key", "text"), cfg.dedup());
+            Dataset<Document> docs = markDropped(processed, dedup.drops()).persist(StorageLevel.MEMORY_AND_DISK_SER());
+            Map<String, Long> byReason = countByReason(docs);
+            processed.unpersist(false);
+            phaseDone("dedup");
+
+            try {
+                return writeOutputs(docs, records, byReason, counters.value(), dedup.counters(), hadoop);
+            } finally {
+                docs.unpersist(false);
+            }
+        }
+
+        /** The input (and the held-out validation input, its documents forced into validation). */
+        JavaRDD<Document> read() {
+            JavaRDD<Document> docs = DocumentReader.read(spark, cfg.input(), cfg.reader());
+            String held = cfg.split().validationInput();
+            if (!held.isBlank()) {
+                docs = docs.union(DocumentReader.read(spark, held, cfg.reader()).map(d -> {
+                    d.setSplit(SplitAssigner.VALIDATION);
+                    return d;
+                }));
+            }
+            return docs;
+        }
+
+        ShardManifest writeOutputs(Dataset<Document> docs, long records, Map<String, Long> byReason,
+                                   Map<String, Long> counters, Map<String, Long> dedupCounters, Configuration hadoop) {
+            long quarantined = byReason.entrySet().stream().filter(e -> e.getKey().startsWith(QUARANTINE))
+                    .mapToLong(Map.Entry::getValue).sum();
+            long kept = byReason.getOrDefault(KEPT, 0L);
+            LOG.info("documents: {} records, {} quarantined, {} kept; dropped by reason: {}",
+                    records, quarantined, kept, byReason);
+            writeReports(docs);
+            if (kept == 0) {
+                throw new JobConfigException("no documents left in " + cfg.input() + ": " + records + " records, "
+                        + quarantined + " quarantined, dropped: " + byReason + " (see the filters in preprocess.conf)");
             }
 
-            TokenizerTraining.Result trained = TokenizerTraining.train(
-                    tagged.filter(t -> t._1().equals(SplitAssigner.TRAIN)).values(), cfg);
-            Tokenizer tokenizer = trained.tokenizer();
-            HadoopFiles.writeStringAtomically(new Path(dir, TOKENIZER_FILE), tokenizer.toJson(), hadoop);
-            LOG.info("tokenizer: {} with {} tokens, {}", tokenizer.type(), tokenizer.vocabSize(), tokenizer.fingerprint());
+            SplitAssigner splitter = new SplitAssigner(cfg.split().validationFraction(), cfg.split().testFraction(),
+                    cfg.split().seed());
+            JavaPairRDD<String, String> tagged = docs.filter(col("drop").isNull()).javaRDD()
+                    .mapToPair(d -> new Tuple2<>(d.getSplit() != null ? d.getSplit() : splitter.splitOf(d.getId()), d.getText()))
+                    .persist(StorageLevel.MEMORY_AND_DISK_SER());
+            try {
+                Map<String, Long> perSplit = tagged.countByKey();
+                LOG.info("split: {}", perSplit);
+                if (perSplit.getOrDefault(SplitAssigner.TRAIN, 0L) == 0) {
+                    throw new JobConfigException("no training documents: " + perSplit + " (preprocess.split)");
+                }
+                phaseDone("split");
 
-            Broadcast<Tokenizer> shared = sc.broadcast(tokenizer);
-            Map<String, SplitInfo> splits = new LinkedHashMap<>();
-            for (String split : List.of(SplitAssigner.TRAIN, SplitAssigner.VALIDATION)) {
-                long docs = counts.getOrDefault(split, 0L);
-                JavaRDD<String> documents = tagged.filter(t -> t._1().equals(split)).values();
-                splits.put(split, writeSplit(spark, documents, docs, shared, cfg, dir, split));
+                TokenizerTraining.Result trained = TokenizerTraining.train(
+                        tagged.filter(t -> t._1().equals(SplitAssigner.TRAIN)).values(), cfg);
+                Tokenizer tokenizer = trained.tokenizer();
+                HadoopFiles.writeStringAtomically(new Path(dir, TOKENIZER_FILE), tokenizer.toJson(), hadoop);
+                LOG.info("tokenizer: {} with {} tokens, {}", tokenizer.type(), tokenizer.vocabSize(), tokenizer.fingerprint());
+                phaseDone("tokenizer");
+
+                Broadcast<Tokenizer> shared = sc.broadcast(tokenizer);
+                StageCounters lengths = new StageCounters();
+                sc.sc().register(lengths, "document token lengths");
+                Map<String, SplitInfo> splits = new LinkedHashMap<>();
+                List<String> names = new ArrayList<>(List.of(SplitAssigner.TRAIN, SplitAssigner.VALIDATION));
+                if (cfg.split().testFraction() > 0) {
+                    names.add(SplitAssigner.TEST);
+                }
+                for (String split : names) {
+                    JavaRDD<String> documents = tagged.filter(t -> t._1().equals(split)).values();
+                    splits.put(split, writeSplit(spark, documents, perSplit.getOrDefault(split, 0L), shared, lengths, cfg, dir, split));
+                }
+                shared.unpersist();
+                phaseDone("tokenize-pack-write");
+
+                List<String> order = new ArrayList<>();
+                order.add("read");
+                cfg.stages().forEach(s -> order.add(s.name()));
+                order.add(Deduplication.STAGE);
+                Map<String, Long> allCounters = new TreeMap<>(counters);
+                dedupCounters.forEach((k, v) -> allCounters.put(Deduplication.STAGE + "." + k, v));
+                Map<String, Long> quarantine = new TreeMap<>();
+                byReason.forEach((k, v) -> {
+                    if (k.startsWith(QUARANTINE)) {
+                        quarantine.put(k.substring(QUARANTINE.length()), v);
+                    }
+                });
+                PreprocessStats stats = new PreprocessStats(PreprocessStats.SCHEMA_VERSION, cfg.input(),
+                        cfg.inputFormat().toString(), listing.files(), listing.bytes(), records, quarantine,
+                        PreprocessStats.stageTable(order, records - quarantined, byReason, allCounters,
+                                Map.of(Deduplication.STAGE, phaseSeconds.get("dedup"))),
+                        kept, splits, histograms(lengths.value(), names), phaseSeconds);
+                HadoopFiles.writeStringAtomically(new Path(dir, PreprocessStats.FILE_NAME), stats.toJson(), hadoop);
+
+                ShardManifest manifest = new ShardManifest(ShardManifest.SCHEMA_VERSION, Instant.now().toString(),
+                        cfg.input(), cfg.inputFormat().toString(),
+                        new TokenizerInfo(tokenizer.type(), TOKENIZER_FILE, tokenizer.fingerprint(),
+                                tokenizer.vocabSize(), tokenizer.endOfTextId(), trained.distinctChunks()),
+                        cfg.context(), cfg.context() + 1, ShardManifest.COLUMN, splits, records, records - kept);
+                // Last: a manifest marks a complete output.
+                HadoopFiles.writeStringAtomically(new Path(dir, ShardManifest.FILE_NAME), manifest.toJson(), hadoop);
+                return manifest;
+            } finally {
+                tagged.unpersist(false);
             }
-            shared.unpersist();
+        }
 
-            ShardManifest manifest = new ShardManifest(ShardManifest.SCHEMA_VERSION, Instant.now().toString(),
-                    cfg.input(), cfg.inputFormat().toString(),
-                    new TokenizerInfo(tokenizer.type(), TOKENIZER_FILE, tokenizer.fingerprint(),
-                            tokenizer.vocabSize(), tokenizer.endOfTextId(), trained.distinctChunks()),
-                    cfg.context(), cfg.context() + 1, ShardManifest.COLUMN, splits, read, dropped);
-            // Last: a manifest marks a complete output.
-            HadoopFiles.writeStringAtomically(new Path(dir, ShardManifest.FILE_NAME), manifest.toJson(), hadoop);
-            return manifest;
-        } finally {
-            tagged.unpersist(false);
+        /** quarantine/: every unreadable record; dropped-sample/: a few dropped documents per reason. */
+        void writeReports(Dataset<Document> docs) {
+            docs.filter(col("drop").startsWith(QUARANTINE))
+                    .select(col("drop").substr(QUARANTINE.length() + 1, 100).as("reason"), col("source"), col("offset"), col("detail"))
+                    .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(new Path(dir, QUARANTINE_DIR).toString());
+            docs.filter(col("drop").isNotNull().and(not(col("drop").startsWith(QUARANTINE))))
+                    .withColumn("n", row_number().over(Window.partitionBy("drop").orderBy("key")))
+                    .filter(col("n").leq(cfg.droppedSampleSize()))
+                    .select(col("drop").as("reason"), col("id"), col("source"), col("offset"), col("lang"),
+                            col("text").substr(1, SAMPLE_CHARS).as("text"))
+                    .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(new Path(dir, SAMPLE_DIR).toString());
         }
     }
 
+    /** The documents with dedup's drops applied (a drop already set wins). */
+    static Dataset<Document> markDropped(Dataset<Document> docs, Dataset<Row> drops) {
+        Dataset<Row> d = drops.select(col("key").as("dkey"), col("reason").as("dreason"));
+        Dataset<Row> joined = docs.join(d, docs.col("key").equalTo(d.col("dkey")), "left_outer")
+                .withColumn("drop", coalesce(col("drop"), col("dreason")))
+                .drop("dkey", "dreason");
+        return joined.as(DOCUMENT);
+    }
+
+    /** Documents per drop reason, exactly; {@link #KEPT} for the ones nothing dropped. */
+    static Map<String, Long> countByReason(Dataset<Document> docs) {
+        Map<String, Long> counts = new TreeMap<>();
+        for (Row r : docs.groupBy("drop").count().collectAsList()) {
+            counts.put(r.isNullAt(0) ? KEPT : r.getString(0), r.getLong(1));
+        }
+        return counts;
+    }
+
+    static Map<String, Map<String, Long>> histograms(Map<String, Long> lengths, List<String> splits) {
+        Map<String, Map<String, Long>> out = new LinkedHashMap<>();
+        for (String split : splits) {
+            Map<String, Long> h = new TreeMap<>(java.util.Comparator.comparingLong(PreprocessJob::bucketStart));
+            lengths.forEach((k, v) -> {
+                if (k.startsWith(split + ".")) {
+                    h.put(k.substring(split.length() + 1), v);
+                }
+            });
+            out.put(split, h);
+        }
+        return out;
+    }
+
+    private static long bucketStart(String bucket) {
+        int dash = bucket.indexOf('-');
+        return Long.parseLong(dash < 0 ? bucket : bucket.substring(0, dash));
+    }
+
     private static SplitInfo writeSplit(SparkSession spark, JavaRDD<String> documents, long docs,
-                                        Broadcast<Tokenizer> tokenizer, PreprocessConfig cfg, Path dir, String split) {
+                                        Broadcast<Tokenizer> tokenizer, StageCounters lengths, PreprocessConfig cfg,
+                                        Path dir, String split) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         LongAccumulator tokens = sc.sc().longAccumulator(split + " tokens");
         LongAccumulator droppedTail = sc.sc().longAccumulator(split + " dropped tail tokens");
@@ -192,7 +344,11 @@ public final class PreprocessJob implements Callable<Integer> {
             int eot = tok.endOfTextId();
             java.util.Iterator<int[]> ids = new java.util.Iterator<>() {
                 public boolean hasNext() { return it.hasNext(); }
-                public int[] next() { return tok.encode(it.next()); }
+                public int[] next() {
+                    int[] ids = tok.encode(it.next());
+                    lengths.add(split + "." + PreprocessStats.bucket(ids.length + 1L), 1);   // + end-of-text
+                    return ids;
+                }
             };
             return SequencePacker.pack(ids, context, eot, tokens::add, droppedTail::add);
         }).persist(StorageLevel.MEMORY_AND_DISK_SER());

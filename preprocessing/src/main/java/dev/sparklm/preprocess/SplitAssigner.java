@@ -6,26 +6,31 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * Puts a document in the train or validation split by a hash of its text: deterministic
- * across runs and cluster layouts, and identical documents always land in the same split.
+ * Puts a document in the train, validation or test split by a hash of its id and the seed:
+ * deterministic across runs and cluster layouts. It runs after deduplication, so a document and
+ * its duplicates cannot straddle splits.
  */
 public final class SplitAssigner implements Serializable {
     public static final String TRAIN = "train";
     public static final String VALIDATION = "validation";
+    public static final String TEST = "test";
 
     private final double validationFraction;
+    private final double testFraction;
     private final long seed;
 
-    public SplitAssigner(double validationFraction, long seed) {
+    public SplitAssigner(double validationFraction, double testFraction, long seed) {
         this.validationFraction = validationFraction;
+        this.testFraction = testFraction;
         this.seed = seed;
     }
 
-    public String splitOf(String document) {
-        return unitInterval(document) < validationFraction ? VALIDATION : TRAIN;
+    public String splitOf(String id) {
+        double u = unitInterval(id);
+        return u < validationFraction ? VALIDATION : u < validationFraction + testFraction ? TEST : TRAIN;
     }
 
-    /** A uniform value in [0, 1) from SHA-256(seed, text): stable, unlike String.hashCode mixing. */
+    /** A uniform value in [0, 1) from SHA-256(seed, id): stable, unlike String.hashCode mixing. */
     double unitInterval(String document) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");

@@ -8,6 +8,7 @@ import dev.sparklm.io.JobConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -21,9 +22,14 @@ class PreprocessConfigTest {
     void defaultsComeFromConfPreprocessConf() {
         PreprocessConfig c = PreprocessConfig.load(Optional.empty(), Map.of());
         assertEquals("data/tinyshakespeare/input.txt", c.input());
-        assertEquals(PreprocessConfig.InputFormat.BLANK_LINE, c.inputFormat());
+        assertEquals(dev.sparklm.preprocess.read.ReaderOptions.Format.BLANK_LINE, c.inputFormat());
         assertEquals(64, c.context());
-        assertEquals(0.1, c.validationFraction());
+        assertEquals(0.1, c.split().validationFraction());
+        // The filters are on by default; the html stage only runs for HTML input.
+        List<String> names = c.stages().stream().map(DocumentStage::name).toList();
+        assertEquals(List.of("normalize", "length", "language", "gopher-repetition", "gopher-quality", "c4", "pii"), names);
+        PreprocessConfig html = PreprocessConfig.load(Optional.empty(), Map.of("input-format", "html"));
+        assertEquals("html", html.stages().get(0).name());
     }
 
     @Test
@@ -56,7 +62,12 @@ class PreprocessConfigTest {
             {"context", "0", "preprocess.context = 0 is out of range"},
             {"split.validation-fraction", "0.9", "preprocess.split.validation-fraction"},
             {"input-format", "xml", "preprocess.input-format = 'xml' is not one of"},
-            {"normalize.nfkc", "maybe", "preprocess.normalize.nfkc"},
+            {"clean.nfkc", "maybe", "preprocess.clean.nfkc"},
+            {"clean.html", "yes", "preprocess.clean.html = 'yes' is not one of auto, on, off"},
+            {"filters.gopher-repetition.max-top-ngram-char-fraction", "[0.2]", "has 1 values; it needs 3"},
+            {"filters.language.allowed", "[]", "preprocess.filters.language.allowed is empty"},
+            {"dedup.near.bands", "0", "preprocess.dedup.near.bands = 0 is out of range"},
+            {"fields.text", "\"\"", "preprocess.fields.text is empty"},
         };
         for (String[] c : cases) {
             JobConfigException e = assertThrows(JobConfigException.class,

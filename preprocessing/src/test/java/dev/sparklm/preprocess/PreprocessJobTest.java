@@ -35,11 +35,27 @@ class PreprocessJobTest {
         return all.substring(0, all.lastIndexOf("\n\n", chars) + 1);
     }
 
-    PreprocessConfig config(Path input, Path output, Map<String, String> extra) {
+    static final Path PROFILE = Path.of("..", "conf", "tinyshakespeare.conf");
+
+    /** Tiny Shakespeare's settings (web-text filters off), as bin/quickstart runs them. */
+    static PreprocessConfig config(Path input, Path output, Map<String, String> extra) {
         Map<String, String> o = new java.util.HashMap<>(extra);
         o.put("input", input.toString());
         o.put("output", output.toString());
-        return PreprocessConfig.load(Optional.empty(), o);
+        return PreprocessConfig.load(Optional.of(PROFILE.toFile()), o);
+    }
+
+    /** The speeches of a slice as the job sees them: normalized, non-empty, exact duplicates removed. */
+    static Set<String> distinctSpeeches(String text) {
+        dev.sparklm.preprocess.clean.TextNormalizer normalizer = new dev.sparklm.preprocess.clean.TextNormalizer(true, true, false);
+        Set<String> docs = new java.util.LinkedHashSet<>();
+        for (String block : text.split("\n\n")) {
+            String doc = normalizer.normalize(block);
+            if (!doc.isEmpty()) {
+                docs.add(doc);
+            }
+        }
+        return docs;
     }
 
     @Test
@@ -58,12 +74,16 @@ class PreprocessJobTest {
         assertEquals(m.tokenizer().fingerprint(), tokenizer.fingerprint());
         assertEquals(tokenizer.vocabSize(), m.tokenizer().vocabSize());
 
-        // Every speech is a document; the split is about 90/10 and covers all of them.
+        // Every speech is a record; a repeated speech (speaker and words) would be kept once; the
+        // split is about 90/10 and covers all of them.
         long speeches = java.util.Arrays.stream(text.split("\n\n")).filter(s -> !s.isBlank()).count();
+        long distinct = distinctSpeeches(text).size();
+        assertTrue(distinct <= speeches && distinct > speeches * 0.8, distinct + " of " + speeches);
         long train = m.split("train").documents();
         long val = m.split("validation").documents();
-        assertEquals(speeches, train + val);
+        assertEquals(distinct, train + val);
         assertEquals(speeches, m.documentsRead());
+        assertEquals(speeches - distinct, m.documentsDropped());
         assertTrue(val > speeches * 0.05 && val < speeches * 0.15, "validation share " + val + "/" + speeches);
 
         // Tokens: every character plus one end-of-text per document; the character
@@ -104,7 +124,8 @@ class PreprocessJobTest {
         Path output = tmp.resolve("bpe");
         SparkSession spark = LocalSpark.get();
         ShardManifest m = PreprocessJob.run(spark, config(input, output, Map.of(
-                "tokenizer.type", "bpe", "tokenizer.bpe.vocab-size", "600", "context", "32")));
+                "tokenizer.type", "bpe", "tokenizer.bpe.vocab-size", "600", "context", "32",
+                "split.validation-fraction", "0")));
 
         Tokenizer tokenizer = TokenizerJson.read(Files.readString(output.resolve("tokenizer.json")), "tokenizer.json");
         assertTrue(tokenizer instanceof dev.sparklm.tokenizer.ByteLevelBpeTokenizer);
@@ -112,16 +133,8 @@ class PreprocessJobTest {
         assertEquals(600, m.tokenizer().vocabSize());
         assertEquals(599, m.tokenizer().endOfTextId());
 
-        // The same documents counted on one machine give the same merges.
-        TextNormalizer normalizer = new TextNormalizer(true, true);
-        SplitAssigner splitter = new SplitAssigner(0.1, 42);
-        List<String> train = new java.util.ArrayList<>();
-        for (String block : text.split("\n\n")) {
-            String doc = normalizer.normalize(block);
-            if (!doc.isEmpty() && splitter.splitOf(doc).equals(SplitAssigner.TRAIN)) {
-                train.add(doc);
-            }
-        }
+        // The same documents (all in train here) counted on one machine give the same merges.
+        List<String> train = new java.util.ArrayList<>(distinctSpeeches(text));
         Map<String, Long> counts = dev.sparklm.tokenizer.BpeTrainer.countChunks(train, dev.sparklm.tokenizer.PreTokenizer.GPT2);
         assertEquals(counts.size(), m.tokenizer().trainingChunks(), "distinct chunks reported");
         var local = dev.sparklm.tokenizer.BpeTrainer.train(counts, new dev.sparklm.tokenizer.BpeTrainer.Options(600, 2,
@@ -162,8 +175,8 @@ class PreprocessJobTest {
             Set<String> b = decodedWindows(spark, tmp.resolve("b"), split);
             assertEquals(a, b, split + " is the same in two runs");
         }
-        SplitAssigner s = new SplitAssigner(0.1, 42);
-        assertEquals(s.splitOf("same text"), s.splitOf("same text"));
+        SplitAssigner s = new SplitAssigner(0.1, 0.0, 42);
+        assertEquals(s.splitOf("same id"), s.splitOf("same id"));
     }
 
     Set<String> decodedWindows(SparkSession spark, Path out, String split) {
@@ -184,7 +197,7 @@ class PreprocessJobTest {
 
         // A run that fails (no documents survive the length filter) leaves the output as it was.
         assertThrows(JobConfigException.class,
-                () -> PreprocessJob.run(spark, config(input, output, Map.of("min-document-chars", "100000000"))));
+                () -> PreprocessJob.run(spark, config(input, output, Map.of("filters.min-document-chars", "100000000"))));
         assertEquals(manifest, Files.readString(output.resolve("manifest.json")));
         try (var siblings = Files.list(tmp)) {
             assertFalse(siblings.anyMatch(p -> p.getFileName().toString().contains("staging")), "staging removed");
@@ -210,7 +223,7 @@ class PreprocessJobTest {
         Path blank = Files.writeString(tmp.resolve("blank.txt"), "\n\n  \n\n\t\n");
         JobConfigException noDocs = assertThrows(JobConfigException.class,
                 () -> PreprocessJob.run(spark, config(blank, tmp.resolve("o"), Map.of())));
-        assertTrue(noDocs.getMessage().contains("no training documents"), noDocs.getMessage());
+        assertTrue(noDocs.getMessage().contains("no documents left"), noDocs.getMessage());
         assertFalse(Files.exists(tmp.resolve("o")));
     }
 }

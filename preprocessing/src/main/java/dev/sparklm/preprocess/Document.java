@@ -1,0 +1,92 @@
+package dev.sparklm.preprocess;
+
+import java.io.Serializable;
+
+/**
+ * One document on its way through the pipeline (a Java bean, so Spark encodes it as columns).
+ * A document a stage rejects is not removed: it keeps flowing with {@link #getDrop()} set to
+ * "stage:reason", so one aggregation at the end counts every stage's drops exactly and samples
+ * them, and later stages skip it. Records a reader could not decode carry
+ * "quarantine:reason" and no text.
+ */
+public class Document implements Serializable {
+    private long key;
+    private String id;
+    private String source;
+    private long offset;
+    private String text;
+    private String drop;
+    private String detail;
+    private String split;
+    private String lang;
+    private String meta;
+
+    public Document() {}
+
+    /** @param key 64-bit identity used by joins (unique per record position, see {@link #keyOf}) */
+    public static Document of(String id, String source, long offset, String text) {
+        Document d = new Document();
+        d.key = keyOf(source, offset);
+        d.id = id != null ? id : source + ":" + offset;
+        d.source = source;
+        d.offset = offset;
+        d.text = text;
+        return d;
+    }
+
+    /** A record that could not be read: counted, listed with its file and offset, never output. */
+    public static Document quarantined(String source, long offset, String reason, String detail) {
+        Document d = of(null, source, offset, null);
+        d.drop = "quarantine:" + reason;
+        d.detail = detail;
+        return d;
+    }
+
+    /** FNV-1a over the source and offset, then a 64-bit finalizer: stable across JVMs and runs. */
+    public static long keyOf(String source, long offset) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < source.length(); i++) {
+            h = (h ^ source.charAt(i)) * 0x100000001b3L;
+        }
+        h = (h ^ offset) * 0x100000001b3L;
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        return h ^ (h >>> 33);
+    }
+
+    public boolean kept() {
+        return drop == null;
+    }
+
+    /** Marks the document dropped by {@code stage} for {@code reason}; the first drop wins. */
+    public void dropBy(String stage, String reason) {
+        if (drop == null) {
+            drop = stage + ":" + reason;
+        }
+    }
+
+    public long getKey() { return key; }
+    public void setKey(long key) { this.key = key; }
+    public String getId() { return id; }
+    public void setId(String id) { this.id = id; }
+    public String getSource() { return source; }
+    public void setSource(String source) { this.source = source; }
+    public long getOffset() { return offset; }
+    public void setOffset(long offset) { this.offset = offset; }
+    public String getText() { return text; }
+    public void setText(String text) { this.text = text; }
+    public String getDrop() { return drop; }
+    public void setDrop(String drop) { this.drop = drop; }
+    public String getDetail() { return detail; }
+    public void setDetail(String detail) { this.detail = detail; }
+    /** A split the document is forced into (held-out input), or null to assign by hash. */
+    public String getSplit() { return split; }
+    public void setSplit(String split) { this.split = split; }
+    public String getLang() { return lang; }
+    public void setLang(String lang) { this.lang = lang; }
+    /** Metadata fields of the input record, as a JSON object, or null. */
+    public String getMeta() { return meta; }
+    public void setMeta(String meta) { this.meta = meta; }
+}

@@ -1,0 +1,62 @@
+package dev.sparklm.preprocess.clean;
+
+import dev.sparklm.preprocess.Document;
+import dev.sparklm.preprocess.DocumentStage;
+import dev.sparklm.preprocess.StageCounters;
+import java.text.Normalizer;
+import java.util.regex.Pattern;
+
+/**
+ * Unicode NFKC, removal of control and zero-width characters, whitespace normalization and
+ * optional lowercasing of one document.
+ */
+public final class TextNormalizer implements DocumentStage {
+    private static final Pattern LINE_BREAKS = Pattern.compile("\r\n?|[\u2028\u2029\u0085]");
+    /** "x\bx" (bold) and "_\bx" (underline): the overstrike of man pages and fortunes keeps the last char. */
+    private static final Pattern OVERSTRIKE = Pattern.compile("[^\n]\u0008");
+    /** C0/C1 controls other than tab and newline; zero-width space/joiners, word joiner, BOM, soft hyphen. */
+    private static final Pattern INVISIBLE = Pattern.compile(
+            "[\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF\u00AD]");
+    private static final Pattern TRAILING_SPACES = Pattern.compile("[ \t\u000B\f]+(?=\n|$)");
+    private static final Pattern BLANK_LINE_RUNS = Pattern.compile("\n{3,}");
+
+    private final boolean nfkc;
+    private final boolean whitespace;
+    private final boolean lowercase;
+
+    public TextNormalizer(boolean nfkc, boolean whitespace, boolean lowercase) {
+        this.nfkc = nfkc;
+        this.whitespace = whitespace;
+        this.lowercase = lowercase;
+    }
+
+    @Override
+    public String name() {
+        return "normalize";
+    }
+
+    @Override
+    public void apply(Document doc, StageCounters counters) {
+        String before = doc.getText();
+        String after = normalize(before);
+        if (!after.equals(before)) {
+            counters.add("normalize.changed", 1);
+        }
+        doc.setText(after);
+    }
+
+    public String normalize(String text) {
+        String s = nfkc ? Normalizer.normalize(text, Normalizer.Form.NFKC) : text;
+        s = LINE_BREAKS.matcher(s).replaceAll("\n");   // before removing controls: \r and \u0085 are breaks
+        if (s.indexOf('\u0008') >= 0) {
+            s = OVERSTRIKE.matcher(s).replaceAll("");
+        }
+        s = INVISIBLE.matcher(s).replaceAll("");
+        if (whitespace) {
+            s = TRAILING_SPACES.matcher(s).replaceAll("");
+            s = BLANK_LINE_RUNS.matcher(s).replaceAll("\n\n");
+            s = s.strip();
+        }
+        return lowercase ? s.toLowerCase(java.util.Locale.ROOT) : s;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.sparklm.preprocess.read;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
+
+import dev.sparklm.io.JobConfigException;
+import dev.sparklm.preprocess.Document;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * Parquet files with a string column of text. Each row keeps its file and row index (Spark's
+ * {@code _metadata}); null texts are quarantined. Files Spark cannot read are skipped by the
+ * reader and reported by {@link DocumentReader} as files that gave no rows.
+ */
+final class ParquetReader {
+    private ParquetReader() {}
+
+    static JavaRDD<Document> read(SparkSession spark, String input, ReaderOptions options) {
+        Dataset<Row> table = spark.read().option("ignoreCorruptFiles", "true").parquet(input);
+        StructField text = find(table, options.textField(), "preprocess.fields.text");
+        if (!text.dataType().equals(DataTypes.StringType)) {
+            throw new JobConfigException("column " + options.textField() + " of " + input + " is "
+                    + text.dataType().simpleString() + ", not string (preprocess.fields.text)");
+        }
+        List<Column> cols = new ArrayList<>(List.of(
+                col("_metadata.file_path").as("source"),
+                col("_metadata.row_index").as("row"),
+                col(options.textField()).as("text")));
+        if (options.idField().isEmpty()) {
+            cols.add(lit(null).cast("string").as("id"));
+        } else {
+            find(table, options.idField(), "preprocess.fields.id");
+            cols.add(col(options.idField()).cast("string").as("id"));
+        }
+        if (options.metadataFields().isEmpty()) {
+            cols.add(lit(null).cast("string").as("meta"));
+        } else {
+            Column[] meta = options.metadataFields().stream().map(f -> {
+                find(table, f, "preprocess.fields.metadata");
+                return col(f);
+            }).toArray(Column[]::new);
+            cols.add(to_json(struct(meta)).as("meta"));
+        }
+        return table.select(cols.toArray(Column[]::new)).javaRDD().map(r -> {
+            String source = r.getString(0);
+            long row = r.getLong(1);
+            if (r.isNullAt(2)) {
+                return Document.quarantined(source, row, "missing-text", "null in column " + options.textField());
+            }
+            Document d = Document.of(r.getString(3), source, row, r.getString(2));
+            d.setMeta(r.getString(4));
+            return d;
+        });
+    }
+
+    private static StructField find(Dataset<Row> table, String column, String key) {
+        for (StructField f : table.schema().fields()) {
+            if (f.name().equals(column)) {
+                return f;
+            }
+        }
+        throw new JobConfigException("no column \"" + column + "\" (" + key + ") in the Parquet input; it has "
+                + String.join(", ", table.schema().fieldNames()));
+    }
+}

@@ -1,0 +1,158 @@
+package dev.sparklm.preprocess.read;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sparklm.preprocess.Document;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapreduce.InputSplit;
+import org.apache.hadoop.mapreduce.lib.input.FileSplit;
+import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
+import org.apache.spark.api.java.JavaNewHadoopRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import scala.Tuple2;
+
+/**
+ * Record-per-line formats (line, blank-line, JSON Lines) through Hadoop's TextInputFormat: large
+ * files are split across tasks, any codec Hadoop knows is decompressed, and every record keeps
+ * its file and byte offset. A file that fails mid-read (a truncated .gz) ends its split with a
+ * quarantined record at the last good offset instead of failing the job.
+ */
+final class TextRecordReader {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private TextRecordReader() {}
+
+    @SuppressWarnings("unchecked")
+    static JavaRDD<Document> read(JavaSparkContext sc, String input, ReaderOptions options) {
+        Configuration conf = new Configuration(sc.hadoopConfiguration());
+        if (options.format() == ReaderOptions.Format.BLANK_LINE) {
+            conf.set("textinputformat.record.delimiter", "\n\n");
+        }
+        JavaNewHadoopRDD<LongWritable, Text> records = (JavaNewHadoopRDD<LongWritable, Text>)
+                sc.newAPIHadoopFile(input, TextInputFormat.class, LongWritable.class, Text.class, conf);
+        return records.mapPartitionsWithInputSplit(
+                (split, it) -> new Records(split, it, options), false);
+    }
+
+    /** Lazily turns one split's (offset, bytes) records into documents. */
+    private static final class Records implements Iterator<Document> {
+        private final String source;
+        private final Iterator<Tuple2<LongWritable, Text>> in;
+        private final ReaderOptions options;
+        private final RecordDecoder decoder;
+        private Document next;
+        private long lastOffset;
+        private boolean failed;
+
+        Records(InputSplit split, Iterator<Tuple2<LongWritable, Text>> in, ReaderOptions options) {
+            this.source = split instanceof FileSplit f ? f.getPath().toString() : split.toString();
+            this.in = in;
+            this.options = options;
+            this.decoder = new RecordDecoder(options.maxBytes());
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (next == null && !failed) {
+                try {
+                    if (!in.hasNext()) {
+                        return false;
+                    }
+                    Tuple2<LongWritable, Text> r = in.next();
+                    lastOffset = r._1().get();
+                    next = toDocument(lastOffset, r._2());
+                } catch (Exception e) {
+                    // Hadoop's reader threw (corrupt compressed stream, I/O error): the rest of
+                    // this split cannot be read; say where it stopped.
+                    failed = true;
+                    next = Document.quarantined(source, lastOffset, "unreadable", e.toString());
+                }
+            }
+            return next != null;
+        }
+
+        @Override
+        public Document next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            Document d = next;
+            next = null;
+            return d;
+        }
+
+        /** A document, a quarantined record, or null for a record that holds no document (blank). */
+        private Document toDocument(long offset, Text bytes) {
+            String text = decoder.decode(bytes.getBytes(), bytes.getLength());
+            if (text == null) {
+                return Document.quarantined(source, offset, decoder.problem().reason, decoder.detail());
+            }
+            if (text.isBlank()) {
+                return null;
+            }
+            if (options.format() != ReaderOptions.Format.JSONL) {
+                return Document.of(null, source, offset, text);
+            }
+            return fromJson(offset, text);
+        }
+
+        private Document fromJson(long offset, String line) {
+            JsonNode record;
+            try {
+                record = JSON.readTree(line);
+            } catch (Exception e) {
+                return Document.quarantined(source, offset, "malformed-json", firstLine(e.getMessage()));
+            }
+            JsonNode text = field(record, options.textField());
+            if (text == null || !text.isTextual()) {
+                return Document.quarantined(source, offset, "missing-text",
+                        "no string field \"" + options.textField() + "\" (preprocess.fields.text)");
+            }
+            String id = null;
+            if (!options.idField().isEmpty()) {
+                JsonNode idNode = field(record, options.idField());
+                if (idNode != null && !idNode.isNull() && !idNode.isContainerNode()) {
+                    id = idNode.asText();
+                }
+            }
+            Document d = Document.of(id, source, offset, text.textValue());
+            if (!options.metadataFields().isEmpty()) {
+                ObjectNode meta = JSON.createObjectNode();
+                for (String f : options.metadataFields()) {
+                    JsonNode v = field(record, f);
+                    if (v != null) {
+                        meta.set(f, v);
+                    }
+                }
+                d.setMeta(meta.toString());
+            }
+            return d;
+        }
+    }
+
+    /** {@code a.b.c} walks into nested objects; null when absent. */
+    static JsonNode field(JsonNode node, String path) {
+        JsonNode n = node;
+        for (String part : path.split("\\.")) {
+            if (n == null || !n.isObject()) {
+                return null;
+            }
+            n = n.get(part);
+        }
+        return n;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}
