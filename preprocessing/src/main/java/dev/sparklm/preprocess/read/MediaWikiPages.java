@@ -33,6 +33,7 @@ final class MediaWikiPages implements Iterator<Document> {
     private long pages;
     private Document next;
     private boolean done;
+    private boolean inPage;
 
     private MediaWikiPages(String source, InputStream in, long maxChars) throws XMLStreamException {
         this.source = source;
@@ -55,7 +56,8 @@ final class MediaWikiPages implements Iterator<Document> {
             try {
                 next = nextPage();
             } catch (XMLStreamException | RuntimeException e) {
-                next = Document.quarantined(source, pages, "malformed-xml", String.valueOf(e.getMessage()));
+                // The offset of a page is its number in the dump: the one being read when it broke.
+                next = Document.quarantined(source, inPage ? pages - 1 : pages, "malformed-xml", String.valueOf(e.getMessage()));
             }
             if (next == null || next.getDrop() != null && next.getDrop().startsWith("quarantine:")) {
                 done = true;
@@ -78,7 +80,10 @@ final class MediaWikiPages implements Iterator<Document> {
     private Document nextPage() throws XMLStreamException {
         while (xml.hasNext()) {
             if (xml.next() == XMLStreamConstants.START_ELEMENT && xml.getLocalName().equals("page")) {
-                return page(pages++);
+                inPage = true;
+                Document d = page(pages++);
+                inPage = false;
+                return d;
             }
         }
         return null;

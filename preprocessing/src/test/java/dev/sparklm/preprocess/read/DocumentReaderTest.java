@@ -1,0 +1,242 @@
+package dev.sparklm.preprocess.read;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparklm.io.JobConfigException;
+import dev.sparklm.preprocess.Document;
+import dev.sparklm.preprocess.LocalSpark;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.zip.GZIPOutputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.io.compress.BZip2Codec;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DocumentReaderTest {
+    @TempDir
+    Path tmp;
+
+    static ReaderOptions options(ReaderOptions.Format format) {
+        return new ReaderOptions(format, "text", "", List.of(), 16 << 20);
+    }
+
+    static List<Document> read(String input, ReaderOptions options) {
+        return DocumentReader.read(LocalSpark.get(), input, options).collect().stream()
+                .sorted(Comparator.comparing(Document::getSource).thenComparingLong(Document::getOffset)).toList();
+    }
+
+    static List<String> texts(List<Document> docs) {
+        return docs.stream().filter(Document::kept).map(Document::getText).toList();
+    }
+
+    static Map<String, Long> quarantined(List<Document> docs) {
+        return docs.stream().filter(d -> !d.kept()).collect(Collectors.groupingBy(Document::getDrop, Collectors.counting()));
+    }
+
+    static byte[] gzip(String s) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (OutputStream z = new GZIPOutputStream(b)) {
+            z.write(s.getBytes(StandardCharsets.UTF_8));
+        }
+        return b.toByteArray();
+    }
+
+    @Test
+    void linesAndBlankLineBlocksKeepFileAndOffset() throws IOException {
+        Path f = Files.writeString(tmp.resolve("a.txt"), "first line\n\nsecond line\nthird\n");
+        List<Document> lines = read(f.toString(), options(ReaderOptions.Format.LINE));
+        assertEquals(List.of("first line", "second line", "third"), texts(lines));
+        assertEquals(List.of(0L, 12L, 24L), lines.stream().map(Document::getOffset).toList());
+        assertTrue(lines.get(0).getSource().endsWith("a.txt") && lines.get(0).getId().endsWith("a.txt:0"));
+        assertEquals(3, lines.stream().map(Document::getKey).distinct().count(), "keys are distinct");
+
+        List<Document> blocks = read(f.toString(), options(ReaderOptions.Format.BLANK_LINE));
+        assertEquals(List.of("first line", "second line\nthird\n"), texts(blocks));
+    }
+
+    @Test
+    void compressedFilesAreDecompressedAndACorruptOneIsQuarantined() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("gz"));
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < 20_000; i++) {
+            many.append("line ").append(i).append(" of a long file\n");
+        }
+        Files.write(dir.resolve("good.txt.gz"), gzip("one\ntwo\n"));
+        try (OutputStream out = new BZip2Codec() {{ setConf(new Configuration()); }}
+                .createOutputStream(Files.newOutputStream(dir.resolve("good.txt.bz2")))) {
+            out.write("three\nfour\n".getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] whole = gzip(many.toString());
+        Files.write(dir.resolve("truncated.txt.gz"), java.util.Arrays.copyOf(whole, whole.length / 2));
+
+        List<Document> docs = read(dir.toString(), options(ReaderOptions.Format.LINE));
+        List<String> good = texts(docs);
+        assertTrue(good.containsAll(List.of("one", "two", "three", "four")), good.toString());
+        List<Document> bad = docs.stream().filter(d -> !d.kept()).toList();
+        assertEquals(1, bad.size(), bad.toString());
+        assertEquals("quarantine:unreadable", bad.get(0).getDrop());
+        assertTrue(bad.get(0).getSource().endsWith("truncated.txt.gz"));
+        // The lines before the damage were read; the quarantine record says where it stopped.
+        long truncatedLines = docs.stream().filter(d -> d.kept() && d.getSource().endsWith("truncated.txt.gz")).count();
+        assertTrue(truncatedLines > 1000 && truncatedLines < 20_000, "read up to the damage: " + truncatedLines);
+        assertTrue(bad.get(0).getOffset() > 0);
+        assertNull(bad.get(0).getText());
+    }
+
+    @Test
+    void invalidUtf8BinaryAndHugeRecordsAreQuarantinedWithTheirOffsets() throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes("good line\n".getBytes(StandardCharsets.UTF_8));
+        b.writeBytes(new byte[] {'b', 'a', 'd', (byte) 0xC3, (byte) 0x28, '\n'});   // invalid 2-byte sequence
+        b.writeBytes("caf\u00e9 ok\n".getBytes(StandardCharsets.UTF_8));
+        b.writeBytes(new byte[] {'b', 'i', 'n', 0, 1, 2, 0, '\n'});
+        Path f = Files.write(tmp.resolve("mixed.txt"), b.toByteArray());
+        List<Document> docs = read(f.toString(), options(ReaderOptions.Format.LINE));
+        assertEquals(List.of("good line", "caf\u00e9 ok"), texts(docs));
+        Document invalid = docs.get(1);
+        assertEquals("quarantine:invalid-utf8", invalid.getDrop());
+        assertEquals(10, invalid.getOffset());
+        assertTrue(invalid.getDetail().contains("+3"), invalid.getDetail());
+        assertEquals("quarantine:binary", docs.get(3).getDrop());
+
+        // A 50 MB line with no newline: quarantined as too-long, the next line still read.
+        Path huge = tmp.resolve("huge.txt");
+        try (OutputStream out = Files.newOutputStream(huge)) {
+            byte[] chunk = "abcdefghij".repeat(100_000).getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 50; i++) {
+                out.write(chunk);
+            }
+            out.write("\nafter\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        List<Document> big = read(huge.toString(), options(ReaderOptions.Format.LINE));
+        assertEquals(Map.of("quarantine:too-long", 1L), quarantined(big));
+        assertEquals(List.of("after"), texts(big));
+        assertTrue(big.get(0).getDetail().startsWith("50000000 bytes"), big.get(0).getDetail());
+    }
+
+    @Test
+    void jsonLinesWithFieldsAndBadLines() throws IOException {
+        Path f = Files.writeString(tmp.resolve("d.jsonl"), String.join("\n",
+                "{\"text\": \"first doc\", \"meta\": {\"id\": \"A\", \"url\": \"http://a\"}, \"lang\": \"en\"}",
+                "{\"text\": \"second doc\", \"meta\": {\"id\": 7}}",
+                "{\"text\": \"unterminated",
+                "",
+                "{\"body\": \"no text field\"}",
+                "{\"text\": 42}",
+                "[1, 2]") + "\n");
+        ReaderOptions o = new ReaderOptions(ReaderOptions.Format.JSONL, "text", "meta.id", List.of("meta.url", "lang"), 1 << 20);
+        List<Document> docs = read(f.toString(), o);
+        assertEquals(List.of("first doc", "second doc"), texts(docs));
+        assertEquals("A", docs.get(0).getId());
+        assertEquals("7", docs.get(1).getId());
+        assertEquals("{\"meta.url\":\"http://a\",\"lang\":\"en\"}", docs.get(0).getMeta());
+        assertEquals(Map.of("quarantine:malformed-json", 1L, "quarantine:missing-text", 3L), quarantined(docs));
+    }
+
+    @Test
+    void parquetTextColumnWithIdAndMetadata() {
+        SparkSession spark = LocalSpark.get();
+        String dir = tmp.resolve("pq").toString();
+        spark.createDataFrame(List.of(new Row3("doc one", "x1", "http://1"), new Row3(null, "x2", "http://2"),
+                new Row3("doc three", "x3", "http://3")), Row3.class).coalesce(1).write().parquet(dir);
+        ReaderOptions o = new ReaderOptions(ReaderOptions.Format.PARQUET, "body", "key", List.of("url"), 1 << 20);
+        List<Document> docs = read(dir, o);
+        assertEquals(List.of("doc one", "doc three"), texts(docs));
+        assertEquals(List.of(0L, 1L, 2L), docs.stream().map(Document::getOffset).toList());
+        assertEquals("x1", docs.get(0).getId());
+        assertEquals("{\"url\":\"http://1\"}", docs.get(0).getMeta());
+        assertEquals("quarantine:missing-text", docs.get(1).getDrop());
+
+        JobConfigException e = assertThrows(JobConfigException.class,
+                () -> DocumentReader.read(spark, dir, new ReaderOptions(ReaderOptions.Format.PARQUET, "txt", "", List.of(), 100)));
+        assertTrue(e.getMessage().contains("no column \"txt\" (preprocess.fields.text)") && e.getMessage().contains("body"),
+                e.getMessage());
+    }
+
+    /** A Parquet row for the test (a bean, so Spark derives the schema). */
+    public static class Row3 implements java.io.Serializable {
+        private String body;
+        private String key;
+        private String url;
+
+        public Row3() {}
+
+        Row3(String body, String key, String url) {
+            this.body = body;
+            this.key = key;
+            this.url = url;
+        }
+
+        public String getBody() { return body; }
+        public void setBody(String body) { this.body = body; }
+        public String getKey() { return key; }
+        public void setKey(String key) { this.key = key; }
+        public String getUrl() { return url; }
+        public void setUrl(String url) { this.url = url; }
+    }
+
+    @Test
+    void wholeFilesPlainAndHtmlWithDeclaredCharset() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("pages"));
+        Files.writeString(dir.resolve("a.html"), "<html><body><p>Caf\u00e9 page</p></body></html>");
+        Files.write(dir.resolve("b.html"), "<html><head><meta charset=\"iso-8859-1\"></head><body>Na\u00efve</body></html>"
+                .getBytes(StandardCharsets.ISO_8859_1));
+        Files.write(dir.resolve("c.html.gz"), gzip("<p>zipped</p>"));
+        Files.write(dir.resolve("d.html"), new byte[] {'<', 'p', '>', (byte) 0xFF, (byte) 0xFE, '<'});
+        List<Document> docs = read(dir.toString(), options(ReaderOptions.Format.HTML));
+        assertEquals(List.of("<html><body><p>Caf\u00e9 page</p></body></html>",
+                "<html><head><meta charset=\"iso-8859-1\"></head><body>Na\u00efve</body></html>", "<p>zipped</p>"), texts(docs));
+        assertEquals("quarantine:invalid-utf8", docs.get(3).getDrop());
+
+        ReaderOptions small = new ReaderOptions(ReaderOptions.Format.FILE, "text", "", List.of(), 30);
+        List<Document> limited = read(dir.toString(), small);
+        assertEquals("quarantine:too-long", limited.get(0).getDrop());
+    }
+
+    @Test
+    void mediaWikiDumpOneDocumentPerArticle() throws IOException {
+        String dump = """
+                <mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/">
+                  <siteinfo><sitename>Test</sitename></siteinfo>
+                  <page><title>Paris</title><ns>0</ns><id>1</id>
+                    <revision><id>10</id><contributor><id>5</id></contributor><text xml:space="preserve">'''Paris''' is a [[city]].</text></revision>
+                  </page>
+                  <page><title>Lutetia</title><ns>0</ns><id>2</id><redirect title="Paris" />
+                    <revision><id>11</id><text>#REDIRECT [[Paris]]</text></revision>
+                  </page>
+                  <page><title>Talk:Paris</title><ns>1</ns><id>3</id>
+                    <revision><id>12</id><text>Discussion &amp; more</text></revision>
+                  </page>
+                  <page><title>Rome</title><ns>0</ns><id>4</id>
+                    <revision><id>13</id><text>Rome &amp; the [[Tiber]].</text></revision>
+                  </page>
+                </mediawiki>
+                """;
+        Path f = Files.writeString(tmp.resolve("wiki.xml"), dump);
+        List<Document> docs = read(f.toString(), options(ReaderOptions.Format.MEDIAWIKI));
+        assertEquals(List.of("'''Paris''' is a [[city]].", "Rome & the [[Tiber]]."), texts(docs));
+        assertEquals("wiki:1", docs.get(0).getId());
+        assertEquals("{\"title\":\"Paris\"}", docs.get(0).getMeta());
+        assertEquals("read:redirect", docs.get(1).getDrop());
+        assertEquals("read:not-an-article", docs.get(2).getDrop());
+
+        Path cut = Files.writeString(tmp.resolve("cut.xml"), dump.substring(0, dump.indexOf("<page><title>Rome") + 40));
+        List<Document> partial = read(cut.toString(), options(ReaderOptions.Format.MEDIAWIKI));
+        assertEquals(List.of("'''Paris''' is a [[city]]."), texts(partial));
+        assertEquals("quarantine:malformed-xml", partial.get(partial.size() - 1).getDrop());
+        assertEquals(3, partial.get(partial.size() - 1).getOffset(), "the page number where the dump broke");
+    }
+}
