@@ -1,0 +1,106 @@
+package dev.sparklm.preprocess.dedup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparklm.preprocess.LocalSpark;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+class DeduplicationTest {
+    static final StructType DOCS = new StructType().add("key", DataTypes.LongType).add("text", DataTypes.StringType);
+    static final Deduplication.Options DEFAULTS = new Deduplication.Options(true, true, 5, 14, 8, 0.75, 30, 1);
+
+    /** A random 300-word text over a 2,000-word vocabulary: unrelated texts share almost no 5-grams. */
+    static String randomText(Random r, int words) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < words; i++) {
+            s.append("w").append(r.nextInt(2000)).append(i % 15 == 14 ? ".\n" : " ");
+        }
+        return s.toString();
+    }
+
+    /** The text with {@code edits} words replaced at random. */
+    static String edit(String text, int edits, Random r) {
+        String[] w = text.split(" ");
+        for (int i = 0; i < edits; i++) {
+            w[r.nextInt(w.length)] = "edit" + r.nextInt(1_000_000);
+        }
+        return String.join(" ", w);
+    }
+
+    static Map<Long, String> drops(List<Row> rows, Deduplication.Options o) {
+        SparkSession spark = LocalSpark.get();
+        Dataset<Row> docs = spark.createDataFrame(rows, DOCS);
+        Map<Long, String> out = new TreeMap<>();
+        for (Row r : Deduplication.run(docs, o).drops().collectAsList()) {
+            out.put(r.getLong(0), r.getString(1));
+        }
+        return out;
+    }
+
+    @Test
+    void exactAndNearDuplicatesGoAndTheFirstOfEachClusterStays() {
+        Random r = new Random(7);
+        List<Row> rows = new ArrayList<>();
+        String a = randomText(r, 300);
+        String b = randomText(r, 300);
+        rows.add(RowFactory.create(10L, a));
+        rows.add(RowFactory.create(11L, a));                    // exact copy of 10
+        rows.add(RowFactory.create(12L, edit(a, 3, r)));        // 1% of words changed: near copy of 10
+        rows.add(RowFactory.create(20L, b));
+        rows.add(RowFactory.create(21L, edit(b, 60, r)));       // 20% changed: Jaccard of 5-grams far below 0.75
+        for (long k = 100; k < 140; k++) {
+            rows.add(RowFactory.create(k, randomText(r, 300)));  // unrelated
+        }
+        Map<Long, String> drops = drops(rows, DEFAULTS);
+        assertEquals(Map.of(11L, "dedup:exact-duplicate", 12L, "dedup:near-duplicate"), drops);
+
+        // With near-dedup off only the exact copy goes; with exact off MinHash still finds it.
+        assertEquals(Map.of(11L, "dedup:exact-duplicate"),
+                drops(rows, new Deduplication.Options(true, false, 5, 14, 8, 0.75, 30, 1)));
+        assertEquals(Map.of(11L, "dedup:near-duplicate", 12L, "dedup:near-duplicate"),
+                drops(rows, new Deduplication.Options(false, true, 5, 14, 8, 0.75, 30, 1)));
+    }
+
+    @Test
+    void chainsOfNearDuplicatesFormOneCluster() {
+        // Each version edits the previous one a little: the first and the last differ a lot,
+        // but connected components put the whole chain in one cluster.
+        Random r = new Random(11);
+        List<Row> rows = new ArrayList<>();
+        String v = randomText(r, 400);
+        for (long k = 1; k <= 8; k++) {
+            rows.add(RowFactory.create(k * 1000 + (k % 2 == 0 ? 1 : -1) * k, v));
+            v = edit(v, 4, r);
+        }
+        Map<Long, String> drops = drops(rows, new Deduplication.Options(false, true, 5, 20, 5, 0.8, 30, 1));
+        assertEquals(7, drops.size(), drops.toString());
+        long smallest = rows.stream().mapToLong(x -> x.getLong(0)).min().orElseThrow();
+        assertTrue(!drops.containsKey(smallest), "the smallest key survives");
+    }
+
+    @Test
+    void minHashEstimatesJaccard() {
+        Random r = new Random(3);
+        MinHash m = new MinHash(5, 256, 42);
+        String a = randomText(r, 1000);
+        assertEquals(1.0, MinHash.similarity(m.signature(a), m.signature(a)));
+        double unrelated = MinHash.similarity(m.signature(a), m.signature(randomText(r, 1000)));
+        assertTrue(unrelated < 0.05, "unrelated: " + unrelated);
+        // 10 edits in 1000 words change at most 50 of ~996 shingles: Jaccard >= 0.9.
+        double near = MinHash.similarity(m.signature(a), m.signature(edit(a, 10, r)));
+        assertTrue(near > 0.85, "near: " + near);
+        assertTrue(MinHash.similarity(m.signature(a), m.signature(a.toUpperCase())) == 1.0, "case-insensitive");
+    }
+}
