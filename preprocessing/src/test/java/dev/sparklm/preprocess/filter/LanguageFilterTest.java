@@ -9,8 +9,8 @@ import dev.sparklm.preprocess.StageCounters;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class LanguageFilterTest {
-    static final String GERMAN = "Die Geschichte der Stadt beginnt mit einer kleinen Siedlung am Fluss. Im Laufe der "
+public class LanguageFilterTest {
+    public static final String GERMAN = "Die Geschichte der Stadt beginnt mit einer kleinen Siedlung am Fluss. Im Laufe der "
             + "Jahrhunderte wuchs sie zu einem Zentrum des Handels, und Kaufleute aus vielen Ländern kamen, um ihre "
             + "Waren auf den Märkten zu verkaufen. Heute ist die Altstadt ein Ort, den Besucher gern zu Fuß erkunden.";
     static final String FRENCH = "L'histoire de la ville commence avec un petit village au bord de la rivière. Au fil "
