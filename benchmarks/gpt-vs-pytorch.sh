@@ -22,7 +22,8 @@ echo "machine: $(nproc) cores; $(uptime)"
 /usr/bin/python3 "$ANCHOR" "$CORPUS" 2000 2 > "$OUT/anchor.log" 2>&1
 tail -2 "$OUT/anchor.log"
 
-"$ROOT/bin/preprocess" --input "$OUT/train.txt" --output "$OUT/data" --set input-format=file \
+"$ROOT/bin/preprocess" --config "$ROOT/conf/tinyshakespeare.conf" --input "$OUT/train.txt" --output "$OUT/data" \
+  --set input-format=file \
   --set split.validation-fraction=0 --set split.validation-input="$OUT/val.txt" > "$OUT/preprocess.log" 2>&1
 echo "machine: $(uptime)"
 "$ROOT/bin/train" --data "$OUT/data" --output "$OUT/run" --set model.type=gpt --set model.embedding=128 \

@@ -265,7 +265,7 @@ public final class PreprocessJob implements Callable<Integer> {
                         cfg.inputFormat().toString(), listing.files(), listing.bytes(), records, quarantine,
                         PreprocessStats.stageTable(order, records - quarantined, byReason, allCounters,
                                 Map.of(Deduplication.STAGE, phaseSeconds.get("dedup"))),
-                        kept, splits, histograms(lengths.value(), names), phaseSeconds);
+                        kept, splits, histograms(lengths.value(), names), phaseSeconds, PeakMemory.of(spark));
                 HadoopFiles.writeStringAtomically(new Path(dir, PreprocessStats.FILE_NAME), stats.toJson(), hadoop);
 
                 ShardManifest manifest = new ShardManifest(ShardManifest.SCHEMA_VERSION, Instant.now().toString(),

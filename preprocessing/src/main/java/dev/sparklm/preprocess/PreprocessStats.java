@@ -19,11 +19,14 @@ import java.util.Map;
  * @param tokenLengthHistogram per split: documents by token count, in power-of-two buckets
  *                           ("64-127": documents of 64 to 127 tokens, separator included)
  * @param phaseSeconds       wall time of each phase of the job
+ * @param peakMemoryBytes    the driver's peak heap, and the largest executor peak heap Spark
+ *                           reported (in local mode the driver is the executor)
  */
 public record PreprocessStats(int schemaVersion, String input, String inputFormat, long inputFiles, long inputBytes,
                               long records, Map<String, Long> quarantined, List<StageStats> stages,
                               long documentsKept, Map<String, ShardManifest.SplitInfo> splits,
-                              Map<String, Map<String, Long>> tokenLengthHistogram, Map<String, Double> phaseSeconds) {
+                              Map<String, Map<String, Long>> tokenLengthHistogram, Map<String, Double> phaseSeconds,
+                              Map<String, Long> peakMemoryBytes) {
 
     public static final int SCHEMA_VERSION = 1;
     public static final String FILE_NAME = "stats.json";
@@ -31,7 +34,7 @@ public record PreprocessStats(int schemaVersion, String input, String inputForma
     /**
      * @param seconds  CPU-side time spent in the stage, summed over tasks (per-document stages);
      *                 for dedup, the wall time of its Spark jobs
-     * @param counters stage-specific counts (redactions, languages, candidate pairs, ...)
+     * @param counters stage-specific counts (characters in, redactions, languages, candidate pairs, ...)
      */
     public record StageStats(String name, long documentsIn, long documentsOut, Map<String, Long> dropped,
                              double seconds, Map<String, Long> counters) {}
@@ -59,7 +62,7 @@ public record PreprocessStats(int schemaVersion, String input, String inputForma
             }
             Map<String, Long> own = new LinkedHashMap<>();
             counters.forEach((k, v) -> {
-                if (k.startsWith(stage + ".") && !k.equals(stage + ".nanos") && !k.equals(stage + ".in")) {
+                if (k.startsWith(stage + ".") && !k.equals(stage + ".nanos")) {
                     own.put(k.substring(stage.length() + 1), v);
                 }
             });

@@ -45,7 +45,7 @@ class EndToEndTest {
         String all = Files.readString(CORPUS, StandardCharsets.UTF_8);
         Path input = Files.writeString(tmp.resolve("slice.txt"), all.substring(0, all.lastIndexOf("\n\n", 200_000)));
         Path data = e2e.resolve("data");
-        ShardManifest manifest = PreprocessJob.run(spark, PreprocessConfig.load(Optional.empty(),
+        ShardManifest manifest = PreprocessJob.run(spark, PreprocessConfig.load(Optional.of(new java.io.File("../conf/tinyshakespeare.conf")),
                 Map.of("input", input.toString(), "output", data.toString(), "context", "32")));
         assertTrue(manifest.split("train").sequences() > 4000, "train sequences: " + manifest.split("train").sequences());
 

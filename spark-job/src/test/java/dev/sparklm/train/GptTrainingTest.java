@@ -29,7 +29,7 @@ class GptTrainingTest {
         String all = Files.readString(EndToEndTest.CORPUS, StandardCharsets.UTF_8);
         Path input = Files.writeString(tmp.resolve("slice.txt"), all.substring(0, all.lastIndexOf("\n\n", 100_000)));
         Path data = tmp.resolve("data");
-        PreprocessJob.run(spark, PreprocessConfig.load(Optional.empty(),
+        PreprocessJob.run(spark, PreprocessConfig.load(Optional.of(new java.io.File("../conf/tinyshakespeare.conf")),
                 Map.of("input", input.toString(), "output", data.toString(), "context", "16")));
 
         Path run = tmp.resolve("run");

@@ -54,7 +54,7 @@ class HdfsRoundTripTest {
             out.write(all.substring(0, all.lastIndexOf("\n\n", 60_000)).getBytes(StandardCharsets.UTF_8));
         }
 
-        ShardManifest manifest = PreprocessJob.run(spark, PreprocessConfig.load(Optional.empty(), Map.of(
+        ShardManifest manifest = PreprocessJob.run(spark, PreprocessConfig.load(Optional.of(new java.io.File("../conf/tinyshakespeare.conf")), Map.of(
                 "input", hdfs + "/corpus/*.txt", "output", hdfs + "/lm/data", "context", "16")));
         assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/lm/data/manifest.json")));
         assertTrue(manifest.split("train").sequences() > 0);
