@@ -26,7 +26,8 @@ final class ParquetReader {
     private ParquetReader() {}
 
     static JavaRDD<Document> read(SparkSession spark, String input, ReaderOptions options) {
-        Dataset<Row> table = spark.read().option("ignoreCorruptFiles", "true").parquet(input);
+        Dataset<Row> table = spark.read().option("ignoreCorruptFiles", "true")
+                .option("recursiveFileLookup", "true").parquet(input);
         StructField text = find(table, options.textField(), "preprocess.fields.text");
         if (!text.dataType().equals(DataTypes.StringType)) {
             throw new JobConfigException("column " + options.textField() + " of " + input + " is "

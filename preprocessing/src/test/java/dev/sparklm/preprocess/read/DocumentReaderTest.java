@@ -74,7 +74,8 @@ class DocumentReaderTest {
         for (int i = 0; i < 20_000; i++) {
             many.append("line ").append(i).append(" of a long file\n");
         }
-        Files.write(dir.resolve("good.txt.gz"), gzip("one\ntwo\n"));
+        Files.write(Files.createDirectories(dir.resolve("sub")).resolve("good.txt.gz"), gzip("one\ntwo\n"));   // nested: read too
+        Files.writeString(dir.resolve("_SUCCESS"), "hidden: skipped\n");
         try (OutputStream out = new BZip2Codec() {{ setConf(new Configuration()); }}
                 .createOutputStream(Files.newOutputStream(dir.resolve("good.txt.bz2")))) {
             out.write("three\nfour\n".getBytes(StandardCharsets.UTF_8));
@@ -85,6 +86,7 @@ class DocumentReaderTest {
         List<Document> docs = read(dir.toString(), options(ReaderOptions.Format.LINE));
         List<String> good = texts(docs);
         assertTrue(good.containsAll(List.of("one", "two", "three", "four")), good.toString());
+        assertTrue(!good.contains("hidden: skipped"), "files starting with _ or . are skipped");
         List<Document> bad = docs.stream().filter(d -> !d.kept()).toList();
         assertEquals(1, bad.size(), bad.toString());
         assertEquals("quarantine:unreadable", bad.get(0).getDrop());
@@ -191,11 +193,12 @@ class DocumentReaderTest {
     @Test
     void wholeFilesPlainAndHtmlWithDeclaredCharset() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("pages"));
+        Files.createDirectories(dir.resolve("sub"));
         Files.writeString(dir.resolve("a.html"), "<html><body><p>Caf\u00e9 page</p></body></html>");
         Files.write(dir.resolve("b.html"), "<html><head><meta charset=\"iso-8859-1\"></head><body>Na\u00efve</body></html>"
                 .getBytes(StandardCharsets.ISO_8859_1));
-        Files.write(dir.resolve("c.html.gz"), gzip("<p>zipped</p>"));
-        Files.write(dir.resolve("d.html"), new byte[] {'<', 'p', '>', (byte) 0xFF, (byte) 0xFE, '<'});
+        Files.write(dir.resolve("sub/c.html.gz"), gzip("<p>zipped</p>"));
+        Files.write(dir.resolve("sub/d.html"), new byte[] {'<', 'p', '>', (byte) 0xFF, (byte) 0xFE, '<'});
         List<Document> docs = read(dir.toString(), options(ReaderOptions.Format.HTML));
         assertEquals(List.of("<html><body><p>Caf\u00e9 page</p></body></html>",
                 "<html><head><meta charset=\"iso-8859-1\"></head><body>Na\u00efve</body></html>", "<p>zipped</p>"), texts(docs));
