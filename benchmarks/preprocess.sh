@@ -52,5 +52,6 @@ print(f"memory: process max RSS {rss / 2**20:.0f} MiB; driver peak heap {m['driv
 PY
 }
 
-run text "$CORPUS/text" file --set tokenizer.type=bpe
-run html "$CORPUS/html" html --set tokenizer.type=bpe
+ONLY="${ONLY:-text html}"   # ONLY=text or ONLY=html runs one of the two
+if [[ $ONLY == *text* ]]; then run text "$CORPUS/text" file --set tokenizer.type=bpe; fi
+if [[ $ONLY == *html* ]]; then run html "$CORPUS/html" html --set tokenizer.type=bpe; fi

@@ -11,6 +11,9 @@ import org.apache.spark.api.java.JavaRDD;
  * stats.json and the benchmark can show throughput per stage.
  */
 public final class DocumentPipeline implements Serializable {
+    /** The pseudo-stage of the readers, first in stats.json: its drops are redirects and the like. */
+    public static final String READ = "read";
+
     private final List<DocumentStage> stages;
 
     public DocumentPipeline(List<DocumentStage> stages) {
@@ -27,9 +30,12 @@ public final class DocumentPipeline implements Serializable {
             return new Iterator<Document>() {
                 boolean flushed;
 
+                // Time in the upstream iterator is the readers' (open, decompress, decode, parse).
                 @Override
                 public boolean hasNext() {
+                    long t0 = System.nanoTime();
                     boolean more = it.hasNext();
+                    local.add(READ + ".nanos", System.nanoTime() - t0);
                     if (!more && !flushed) {
                         flushed = true;
                         total.add(local.value());
@@ -39,7 +45,13 @@ public final class DocumentPipeline implements Serializable {
 
                 @Override
                 public Document next() {
-                    return process(it.next(), local);
+                    long t0 = System.nanoTime();
+                    Document d = it.next();
+                    local.add(READ + ".nanos", System.nanoTime() - t0);
+                    if (d.getText() != null) {
+                        local.add(READ + ".chars", d.getText().length());
+                    }
+                    return process(d, local);
                 }
             };
         });

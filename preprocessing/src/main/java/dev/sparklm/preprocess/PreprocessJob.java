@@ -250,7 +250,7 @@ public final class PreprocessJob implements Callable<Integer> {
                 phaseDone("tokenize-pack-write");
 
                 List<String> order = new ArrayList<>();
-                order.add("read");
+                order.add(DocumentPipeline.READ);
                 cfg.stages().forEach(s -> order.add(s.name()));
                 order.add(Deduplication.STAGE);
                 Map<String, Long> allCounters = new TreeMap<>(counters);

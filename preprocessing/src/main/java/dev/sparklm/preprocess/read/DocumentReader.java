@@ -21,7 +21,8 @@ public final class DocumentReader {
         sc.hadoopConfiguration().set(RECURSIVE, "true");
         return switch (options.format()) {
             case LINE, BLANK_LINE, JSONL -> TextRecordReader.read(sc, input, options);
-            case FILE, HTML, MEDIAWIKI -> WholeFileReader.read(sc, input, options);
+            case FILE, HTML, MEDIAWIKI -> WholeFileReader.read(sc,
+                    InputListing.of(input, "preprocess.input", sc.hadoopConfiguration()), options);
             case PARQUET -> ParquetReader.read(spark, input, options);
         };
     }
