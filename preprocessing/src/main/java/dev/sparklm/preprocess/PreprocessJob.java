@@ -9,6 +9,7 @@ import dev.sparklm.io.CommandLineJobs;
 import dev.sparklm.io.HadoopFiles;
 import dev.sparklm.io.JobConfigException;
 import dev.sparklm.io.SparkSessions;
+import dev.sparklm.io.StageProgressLogger;
 import dev.sparklm.io.StagedOutputDirectory;
 import dev.sparklm.preprocess.ShardManifest.SplitInfo;
 import dev.sparklm.preprocess.ShardManifest.TokenizerInfo;
@@ -100,6 +101,7 @@ public final class PreprocessJob implements Callable<Integer> {
         }
         PreprocessConfig cfg = PreprocessConfig.load(Optional.ofNullable(config), overrides);
         SparkSession spark = SparkSessions.getOrCreate("sparklm-preprocess");
+        spark.sparkContext().addSparkListener(new StageProgressLogger(10_000));
         try {
             ShardManifest m = run(spark, cfg);
             SplitInfo train = m.split(SplitAssigner.TRAIN);

@@ -46,12 +46,25 @@ public final class TextNormalizer implements DocumentStage {
     }
 
     public String normalize(String text) {
-        String s = nfkc ? Normalizer.normalize(text, Normalizer.Form.NFKC) : text;
-        s = LINE_BREAKS.matcher(s).replaceAll("\n");   // before removing controls: \r and \u0085 are breaks
-        if (s.indexOf('\u0008') >= 0) {
-            s = OVERSTRIKE.matcher(s).replaceAll("");
+        // One scan decides which passes can change anything: most text is ASCII with no controls.
+        boolean nonAscii = false;
+        boolean controls = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 0x7F) {
+                nonAscii = true;
+            } else if (c < 0x20 && c != '\n' && c != '\t') {
+                controls = true;
+            }
         }
-        s = INVISIBLE.matcher(s).replaceAll("");
+        String s = nfkc && nonAscii ? Normalizer.normalize(text, Normalizer.Form.NFKC) : text;
+        if (controls || nonAscii) {
+            s = LINE_BREAKS.matcher(s).replaceAll("\n");   // before removing controls: \r and \u0085 are breaks
+            if (s.indexOf('\u0008') >= 0) {
+                s = OVERSTRIKE.matcher(s).replaceAll("");
+            }
+            s = INVISIBLE.matcher(s).replaceAll("");
+        }
         if (whitespace) {
             s = TRAILING_SPACES.matcher(s).replaceAll("");
             s = BLANK_LINE_RUNS.matcher(s).replaceAll("\n\n");
