@@ -123,15 +123,16 @@ public final class PreprocessJob implements Callable<Integer> {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         InputListing listing = InputListing.of(cfg.input(), "preprocess.input", hadoop);
         LOG.info("input {} ({}): {} file(s), {} bytes", cfg.input(), cfg.inputFormat(), listing.files(), listing.bytes());
+        InputListing held = null;
         if (!cfg.split().validationInput().isBlank()) {
-            InputListing held = InputListing.of(cfg.split().validationInput(), "preprocess.split.validation-input", hadoop);
+            held = InputListing.of(cfg.split().validationInput(), "preprocess.split.validation-input", hadoop);
             LOG.info("validation input {}: {} file(s), {} bytes", cfg.split().validationInput(), held.files(), held.bytes());
         }
         LOG.info("stages: {}", cfg.stages().stream().map(DocumentStage::name).toList());
 
         StagedOutputDirectory out = new StagedOutputDirectory(new Path(cfg.output()), hadoop);
         try {
-            ShardManifest manifest = new Run(spark, cfg, listing, out.staging()).write();
+            ShardManifest manifest = new Run(spark, cfg, listing, held, out.staging()).write();
             out.publish();
             LOG.info("published {} in {} s", out.target(), (System.nanoTime() - start) / 1_000_000_000L);
             return manifest;
@@ -147,15 +148,17 @@ public final class PreprocessJob implements Callable<Integer> {
         final JavaSparkContext sc;
         final PreprocessConfig cfg;
         final InputListing listing;
+        final InputListing heldOut;
         final Path dir;
         final Map<String, Double> phaseSeconds = new LinkedHashMap<>();
         long phaseStart = System.nanoTime();
 
-        Run(SparkSession spark, PreprocessConfig cfg, InputListing listing, Path dir) {
+        Run(SparkSession spark, PreprocessConfig cfg, InputListing listing, InputListing heldOut, Path dir) {
             this.spark = spark;
             this.sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             this.cfg = cfg;
             this.listing = listing;
+            this.heldOut = heldOut;
             this.dir = dir;
         }
 
@@ -192,10 +195,9 @@ public final class PreprocessJob implements Callable<Integer> {
 
         /** The input (and the held-out validation input, its documents forced into validation). */
         JavaRDD<Document> read() {
-            JavaRDD<Document> docs = DocumentReader.read(spark, cfg.input(), cfg.reader());
-            String held = cfg.split().validationInput();
-            if (!held.isBlank()) {
-                docs = docs.union(DocumentReader.read(spark, held, cfg.reader()).map(d -> {
+            JavaRDD<Document> docs = DocumentReader.read(spark, cfg.input(), listing, cfg.reader());
+            if (heldOut != null) {
+                docs = docs.union(DocumentReader.read(spark, cfg.split().validationInput(), heldOut, cfg.reader()).map(d -> {
                     d.setSplit(SplitAssigner.VALIDATION);
                     return d;
                 }));
@@ -230,7 +232,7 @@ public final class PreprocessJob implements Callable<Integer> {
                 phaseDone("split");
 
                 TokenizerTraining.Result trained = TokenizerTraining.train(
-                        tagged.filter(t -> t._1().equals(SplitAssigner.TRAIN)).values(), cfg);
+                        tagged.filter(t -> t._1().equals(SplitAssigner.TRAIN)).values(), cfg, hadoop);
                 Tokenizer tokenizer = trained.tokenizer();
                 HadoopFiles.writeStringAtomically(new Path(dir, TOKENIZER_FILE), tokenizer.toJson(), hadoop);
                 LOG.info("tokenizer: {} with {} tokens, {}", tokenizer.type(), tokenizer.vocabSize(), tokenizer.fingerprint());

@@ -27,7 +27,19 @@ final class TokenizerTraining {
 
     private TokenizerTraining() {}
 
-    static Result train(JavaRDD<String> trainDocuments, PreprocessConfig cfg) {
+    static Result train(JavaRDD<String> trainDocuments, PreprocessConfig cfg, org.apache.hadoop.conf.Configuration conf) {
+        if (!cfg.tokenizerFile().isBlank()) {
+            org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(cfg.tokenizerFile());
+            String json;
+            try {
+                json = dev.sparklm.io.HadoopFiles.readString(file, conf);
+            } catch (RuntimeException e) {
+                throw new dev.sparklm.io.JobConfigException("cannot read preprocess.tokenizer.file " + file + ": " + e.getMessage());
+            }
+            Tokenizer t = dev.sparklm.tokenizer.TokenizerJson.read(json, file.toString());
+            LOG.info("tokenizer: {} from {} (not trained)", t.type(), file);
+            return new Result(t, 0);
+        }
         return "bpe".equals(cfg.tokenizerType()) ? trainBpe(trainDocuments, cfg.bpe()) : trainChar(trainDocuments);
     }
 

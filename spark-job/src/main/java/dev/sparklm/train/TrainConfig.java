@@ -32,6 +32,11 @@ public record TrainConfig(
         int batchSizePerWorker,
         int averagingFrequency,
         int prefetchBatches,
+        String repartition,
+        String repartitionStrategy,
+        String storageLevel,
+        boolean freezeEmbeddings,
+        int freezeBlocks,
         int epochs,
         long maxSteps,
         int logEveryRounds,
@@ -55,6 +60,31 @@ public record TrainConfig(
                     + ROOT + ".model.heads = " + heads);
         }
         return heads;
+    }
+
+    private static String storageLevel(JobConfigLoader.Reader r) {
+        String level = r.string("spark.storage-level");
+        try {
+            org.apache.spark.storage.StorageLevel.fromString(level);
+        } catch (IllegalArgumentException e) {
+            throw new JobConfigException(ROOT + ".spark.storage-level = '" + level + "' is not a Spark storage level "
+                    + "(MEMORY_ONLY, MEMORY_ONLY_SER, MEMORY_AND_DISK, MEMORY_AND_DISK_SER, DISK_ONLY, ...)");
+        }
+        return level;
+    }
+
+    private static int freezeBlocks(JobConfigLoader.Reader r) {
+        int blocks = r.integer("fine-tune.freeze-blocks", 0, 1024);
+        if (blocks > 0 && !r.bool("fine-tune.freeze-embeddings")) {
+            throw new JobConfigException(ROOT + ".fine-tune.freeze-blocks = " + blocks + " needs "
+                    + ROOT + ".fine-tune.freeze-embeddings = true: frozen layers are a prefix of the network "
+                    + "(the embeddings, then the bottom blocks)");
+        }
+        return blocks;
+    }
+
+    public org.apache.spark.storage.StorageLevel sparkStorageLevel() {
+        return org.apache.spark.storage.StorageLevel.fromString(storageLevel);
     }
 
     public static TrainConfig from(Config c) {
@@ -86,6 +116,11 @@ public record TrainConfig(
                 r.integer("spark.batch-size-per-worker", 1, 1 << 16),
                 r.integer("spark.averaging-frequency", 1, 1 << 20),
                 r.integer("spark.prefetch-batches", 0, 1024),
+                r.oneOf("spark.repartition", "always", "never", "num-partitions-workers-differs"),
+                r.oneOf("spark.repartition-strategy", "balanced", "spark-default"),
+                storageLevel(r),
+                r.bool("fine-tune.freeze-embeddings"),
+                freezeBlocks(r),
                 r.integer("epochs", 1, 1 << 20),
                 r.longValue("max-steps", 0, Long.MAX_VALUE),
                 r.integer("log-every-rounds", 1, 1 << 20),

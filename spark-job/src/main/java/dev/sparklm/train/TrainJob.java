@@ -30,6 +30,7 @@ import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.api.RepartitionStrategy;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
@@ -69,6 +70,11 @@ public final class TrainJob implements Callable<Integer> {
             + "(corrupt or partial ones are reported and skipped)")
     boolean resume;
 
+    @Option(names = "--init-from", paramLabel = "CHECKPOINT", description = "fine-tune: start from this checkpoint's "
+            + "weights (a checkpoint directory, or a run directory: its newest valid checkpoint) with a new optimizer "
+            + "and this run's learning rate; freezing: train.fine-tune")
+    String initFrom;
+
     public static void main(String[] args) {
         System.exit(CommandLineJobs.execute(new TrainJob(), args));
     }
@@ -88,7 +94,7 @@ public final class TrainJob implements Callable<Integer> {
         TrainConfig cfg = TrainConfig.load(Optional.ofNullable(config), overrides);
         SparkSession spark = SparkSessions.getOrCreate("sparklm-train");
         try {
-            Result r = run(spark, cfg, overwrite, resume);
+            Result r = run(spark, cfg, overwrite, resume, Optional.ofNullable(initFrom));
             System.out.printf("train: %,d steps, %,d tokens, %.0f tokens/s%n"
                             + "  validation loss %.4f nats/token (perplexity %.2f), from %.4f before training%n"
                             + "  checkpoint: %s%n",
@@ -101,10 +107,16 @@ public final class TrainJob implements Callable<Integer> {
     }
 
     public static Result run(SparkSession spark, TrainConfig cfg, boolean overwrite) {
-        return run(spark, cfg, overwrite, false);
+        return run(spark, cfg, overwrite, false, Optional.empty());
     }
 
     public static Result run(SparkSession spark, TrainConfig cfg, boolean overwrite, boolean resume) {
+        return run(spark, cfg, overwrite, resume, Optional.empty());
+    }
+
+    /** @param initFrom a checkpoint (or run directory) whose weights start a fine-tuning run */
+    public static Result run(SparkSession spark, TrainConfig cfg, boolean overwrite, boolean resume,
+                             Optional<String> initFrom) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Configuration hadoop = sc.hadoopConfiguration();
         SameDiffNoise.silence();
@@ -123,12 +135,16 @@ public final class TrainJob implements Callable<Integer> {
             throw new IllegalArgumentException(resumed.get().path() + " was trained with another tokenizer than the one of "
                     + cfg.data() + ": resume on the same shards");
         }
+        Optional<CheckpointStore.Checkpoint> pretrained = resumed.isPresent() ? Optional.empty()
+                : initFrom.map(p -> FineTuning.source(p, hadoop));
+        pretrained.ifPresent(p -> FineTuning.checkCompatible(p, corpus));
         if (resumed.isEmpty()) {
             prepareOutput(cfg.output(), hadoop, overwrite);
         }
-        JavaRDD<int[]> validation = corpus.windows(spark, SplitAssigner.VALIDATION).persist(StorageLevel.MEMORY_AND_DISK_SER());
+        StorageLevel storage = cfg.sparkStorageLevel();
+        JavaRDD<int[]> validation = corpus.windows(spark, SplitAssigner.VALIDATION).persist(storage);
         JavaPairRDD<Long, int[]> train = corpus.windows(spark, SplitAssigner.TRAIN).zipWithIndex()
-                .mapToPair(Tuple2::swap).persist(StorageLevel.MEMORY_AND_DISK_SER());
+                .mapToPair(Tuple2::swap).persist(storage);
         long trainSequences = train.count();
         long validationSequences = validation.count();
         if (trainSequences == 0 || validationSequences == 0) {
@@ -149,6 +165,8 @@ public final class TrainJob implements Callable<Integer> {
         MultiLayerNetwork net;
         if (resumed.isPresent()) {
             net = resumed.get().network();
+        } else if (pretrained.isPresent()) {
+            net = FineTuning.network(pretrained.get(), cfg, totalSteps);
         } else {
             net = new MultiLayerNetwork(modelConfiguration(cfg, vocab, context, totalSteps));
             net.init();
@@ -162,7 +180,14 @@ public final class TrainJob implements Callable<Integer> {
                 .workerPrefetchNumBatches(cfg.prefetchBatches())
                 .saveUpdater(true)
                 .rddTrainingApproach(RDDTrainingApproach.Direct)
-                .repartionData(Repartition.Always)
+                .repartionData(switch (cfg.repartition()) {
+                    case "never" -> Repartition.Never;
+                    case "num-partitions-workers-differs" -> Repartition.NumPartitionsWorkersDiffers;
+                    default -> Repartition.Always;
+                })
+                .repartitionStrategy(cfg.repartitionStrategy().equals("spark-default")
+                        ? RepartitionStrategy.SparkDefault : RepartitionStrategy.Balanced)
+                .storageLevel(storage)
                 .rngSeed(cfg.seed())
                 .build();
         SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
@@ -220,13 +245,13 @@ public final class TrainJob implements Callable<Integer> {
     }
 
     /** The training windows in a new order each epoch, numbered 0..n-1 in that order. */
-    static JavaPairRDD<Long, int[]> shuffled(JavaPairRDD<Long, int[]> indexed, long seed) {
+    static JavaPairRDD<Long, int[]> shuffled(JavaPairRDD<Long, int[]> indexed, long seed, StorageLevel storage) {
         return indexed.mapToPair(t -> new Tuple2<>(mix(seed, t._1()), t._2()))
                 .sortByKey()
                 .values()
                 .zipWithIndex()
                 .mapToPair(Tuple2::swap)
-                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+                .persist(storage);
     }
 
     /** SplitMix64 finalizer: a well-spread, reproducible sort key per (seed, index). */

@@ -79,7 +79,7 @@ final class TrainingLoop {
         long stepsPerChunk = (long) cfg.averagingFrequency() * cfg.logEveryRounds();
         long evaluateEvery = (long) cfg.averagingFrequency() * cfg.evaluateEveryRounds();
         for (; epoch <= cfg.epochs() && step < s.totalSteps() && !stoppedEarly; epoch++, epochPosition = 0) {
-            JavaPairRDD<Long, int[]> order = TrainJob.shuffled(s.train(), cfg.seed() * 1_000_003L + epoch);
+            JavaPairRDD<Long, int[]> order = TrainJob.shuffled(s.train(), cfg.seed() * 1_000_003L + epoch, cfg.sparkStorageLevel());
             while (epochPosition < s.trainSequences() && step < s.totalSteps()) {
                 long steps = Math.min(stepsPerChunk, s.totalSteps() - step);
                 if (evaluateEvery > 0) {

@@ -15,15 +15,23 @@ public final class DocumentReader {
 
     private DocumentReader() {}
 
-    public static JavaRDD<Document> read(SparkSession spark, String input, ReaderOptions options) {
+    /**
+     * @param listing what {@code input} matched ({@link InputListing#of}); its empty files become
+     *                quarantined "empty-file" records
+     */
+    public static JavaRDD<Document> read(SparkSession spark, String input, InputListing listing, ReaderOptions options) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        // binaryFiles has no per-call configuration, so the session's says "recurse" for all readers.
+        // Hadoop's file input formats list directories recursively only when told to.
         sc.hadoopConfiguration().set(RECURSIVE, "true");
-        return switch (options.format()) {
+        JavaRDD<Document> docs = switch (options.format()) {
             case LINE, BLANK_LINE, JSONL -> TextRecordReader.read(sc, input, options);
-            case FILE, HTML, MEDIAWIKI -> WholeFileReader.read(sc,
-                    InputListing.of(input, "preprocess.input", sc.hadoopConfiguration()), options);
-            case PARQUET -> ParquetReader.read(spark, input, options);
+            case FILE, HTML, MEDIAWIKI -> WholeFileReader.read(sc, listing, options);
+            case PARQUET -> ParquetReader.read(spark, input, listing, options);
         };
+        if (listing.emptyFiles().isEmpty()) {
+            return docs;
+        }
+        return docs.union(sc.parallelize(listing.emptyFiles(), 1)
+                .map(path -> Document.quarantined(path, 0, "empty-file", "0 bytes")));
     }
 }

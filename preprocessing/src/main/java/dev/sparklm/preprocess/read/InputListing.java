@@ -17,12 +17,13 @@ import org.apache.hadoop.fs.Path;
  * listStatus: on the local file system, LocatedFileStatus (listFiles) forks `ls` per file for
  * permissions, tens of seconds for a few thousand files.
  *
- * @param paths every file, in listing order
+ * @param paths      every file with bytes, in listing order
+ * @param emptyFiles files of 0 bytes (reported in the quarantine, never read)
  */
-public record InputListing(List<String> paths, long bytes) {
+public record InputListing(List<String> paths, List<String> emptyFiles, long bytes) {
 
     public int files() {
-        return paths.size();
+        return paths.size() + emptyFiles.size();
     }
 
     public static InputListing of(String input, String key, Configuration conf) {
@@ -34,21 +35,23 @@ public record InputListing(List<String> paths, long bytes) {
                 throw new JobConfigException("input not found: " + input + " (" + key + ")");
             }
             List<String> paths = new ArrayList<>();
+            List<String> empty = new ArrayList<>();
             long[] bytes = {0};
             for (FileStatus m : matches) {
-                walk(fs, m, paths, bytes);
+                walk(fs, m, paths, empty, bytes);
             }
-            if (paths.isEmpty() || bytes[0] == 0) {
-                throw new JobConfigException("input is empty: " + input + " (" + key + ") matched " + paths.size()
+            if (paths.isEmpty()) {
+                throw new JobConfigException("input is empty: " + input + " (" + key + ") matched " + empty.size()
                         + " file(s) with no bytes");
             }
-            return new InputListing(List.copyOf(paths), bytes[0]);
+            return new InputListing(List.copyOf(paths), List.copyOf(empty), bytes[0]);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list input " + input + " (" + key + "): " + e.getMessage(), e);
         }
     }
 
-    private static void walk(FileSystem fs, FileStatus f, List<String> paths, long[] bytes) throws IOException {
+    private static void walk(FileSystem fs, FileStatus f, List<String> paths, List<String> empty, long[] bytes)
+            throws IOException {
         if (isHidden(f.getPath())) {
             return;
         }
@@ -56,8 +59,10 @@ public record InputListing(List<String> paths, long bytes) {
             FileStatus[] children = fs.listStatus(f.getPath());
             java.util.Arrays.sort(children);
             for (FileStatus c : children) {
-                walk(fs, c, paths, bytes);
+                walk(fs, c, paths, empty, bytes);
             }
+        } else if (f.getLen() == 0) {
+            empty.add(f.getPath().toString());
         } else {
             paths.add(f.getPath().toString());
             bytes[0] += f.getLen();

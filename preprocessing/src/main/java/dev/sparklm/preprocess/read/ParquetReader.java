@@ -10,6 +10,7 @@ import dev.sparklm.preprocess.Document;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -19,13 +20,14 @@ import org.apache.spark.sql.types.StructField;
 
 /**
  * Parquet files with a string column of text. Each row keeps its file and row index (Spark's
- * {@code _metadata}); null texts are quarantined. Files Spark cannot read are skipped by the
- * reader and reported by {@link DocumentReader} as files that gave no rows.
+ * {@code _metadata}); null texts are quarantined. Files Spark cannot read (a corrupt footer) are
+ * skipped by Spark's reader; a first pass over the file-path column finds the listed files that
+ * gave no rows and quarantines them as "no-rows" (corrupt, or a valid file with no rows).
  */
 final class ParquetReader {
     private ParquetReader() {}
 
-    static JavaRDD<Document> read(SparkSession spark, String input, ReaderOptions options) {
+    static JavaRDD<Document> read(SparkSession spark, String input, InputListing listing, ReaderOptions options) {
         Dataset<Row> table = spark.read().option("ignoreCorruptFiles", "true")
                 .option("recursiveFileLookup", "true").parquet(input);
         StructField text = find(table, options.textField(), "preprocess.fields.text");
@@ -52,7 +54,12 @@ final class ParquetReader {
             }).toArray(Column[]::new);
             cols.add(to_json(struct(meta)).as("meta"));
         }
-        return table.select(cols.toArray(Column[]::new)).javaRDD().map(r -> {
+        java.util.Set<String> withRows = new java.util.HashSet<>();
+        for (Row r : table.select(col("_metadata.file_path")).distinct().collectAsList()) {
+            withRows.add(r.getString(0));
+        }
+        List<String> noRows = listing.paths().stream().filter(p -> !withRows.contains(p)).toList();
+        JavaRDD<Document> docs = table.select(cols.toArray(Column[]::new)).javaRDD().map(r -> {
             String source = r.getString(0);
             long row = r.getLong(1);
             if (r.isNullAt(2)) {
@@ -62,6 +69,11 @@ final class ParquetReader {
             d.setMeta(r.getString(4));
             return d;
         });
+        if (noRows.isEmpty()) {
+            return docs;
+        }
+        return docs.union(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(noRows, 1)
+                .map(path -> Document.quarantined(path, 0, "no-rows", "no rows read: not a readable Parquet file, or empty")));
     }
 
     private static StructField find(Dataset<Row> table, String column, String key) {

@@ -34,7 +34,8 @@ class DocumentReaderTest {
     }
 
     static List<Document> read(String input, ReaderOptions options) {
-        return DocumentReader.read(LocalSpark.get(), input, options).collect().stream()
+        InputListing listing = InputListing.of(input, "preprocess.input", LocalSpark.get().sparkContext().hadoopConfiguration());
+        return DocumentReader.read(LocalSpark.get(), input, listing, options).collect().stream()
                 .sorted(Comparator.comparing(Document::getSource).thenComparingLong(Document::getOffset)).toList();
     }
 
@@ -149,13 +150,19 @@ class DocumentReaderTest {
     }
 
     @Test
-    void parquetTextColumnWithIdAndMetadata() {
+    void parquetTextColumnWithIdAndMetadata() throws IOException {
         SparkSession spark = LocalSpark.get();
         String dir = tmp.resolve("pq").toString();
         spark.createDataFrame(List.of(new Row3("doc one", "x1", "http://1"), new Row3(null, "x2", "http://2"),
                 new Row3("doc three", "x3", "http://3")), Row3.class).coalesce(1).write().parquet(dir);
         ReaderOptions o = new ReaderOptions(ReaderOptions.Format.PARQUET, "body", "key", List.of("url"), 1 << 20);
-        List<Document> docs = read(dir, o);
+        Files.write(Path.of(dir, "zz-corrupt.parquet"), "PAR1 this is not a parquet file".getBytes(StandardCharsets.US_ASCII));
+        Files.write(Path.of(dir, "zz-empty.parquet"), new byte[0]);
+        List<Document> all = read(dir, o);
+        Map<String, Long> bad = quarantined(all);
+        assertEquals(Map.of("quarantine:missing-text", 1L, "quarantine:no-rows", 1L, "quarantine:empty-file", 1L), bad);
+        assertTrue(all.stream().anyMatch(d -> "quarantine:no-rows".equals(d.getDrop()) && d.getSource().endsWith("zz-corrupt.parquet")));
+        List<Document> docs = all.stream().filter(d -> !d.getSource().contains("zz-")).toList();
         assertEquals(List.of("doc one", "doc three"), texts(docs));
         assertEquals(List.of(0L, 1L, 2L), docs.stream().map(Document::getOffset).toList());
         assertEquals("x1", docs.get(0).getId());
@@ -163,7 +170,7 @@ class DocumentReaderTest {
         assertEquals("quarantine:missing-text", docs.get(1).getDrop());
 
         JobConfigException e = assertThrows(JobConfigException.class,
-                () -> DocumentReader.read(spark, dir, new ReaderOptions(ReaderOptions.Format.PARQUET, "txt", "", List.of(), 100)));
+                () -> read(dir, new ReaderOptions(ReaderOptions.Format.PARQUET, "txt", "", List.of(), 100)));
         assertTrue(e.getMessage().contains("no column \"txt\" (preprocess.fields.text)") && e.getMessage().contains("body"),
                 e.getMessage());
     }
@@ -194,6 +201,7 @@ class DocumentReaderTest {
     void wholeFilesPlainAndHtmlWithDeclaredCharset() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("pages"));
         Files.createDirectories(dir.resolve("sub"));
+        Files.write(dir.resolve("sub/zz-empty.html"), new byte[0]);
         Files.writeString(dir.resolve("a.html"), "<html><body><p>Caf\u00e9 page</p></body></html>");
         Files.write(dir.resolve("b.html"), "<html><head><meta charset=\"iso-8859-1\"></head><body>Na\u00efve</body></html>"
                 .getBytes(StandardCharsets.ISO_8859_1));
@@ -203,6 +211,7 @@ class DocumentReaderTest {
         assertEquals(List.of("<html><body><p>Caf\u00e9 page</p></body></html>",
                 "<html><head><meta charset=\"iso-8859-1\"></head><body>Na\u00efve</body></html>", "<p>zipped</p>"), texts(docs));
         assertEquals("quarantine:invalid-utf8", docs.get(3).getDrop());
+        assertEquals("quarantine:empty-file", docs.get(4).getDrop());
 
         ReaderOptions small = new ReaderOptions(ReaderOptions.Format.FILE, "text", "", List.of(), 30);
         List<Document> limited = read(dir.toString(), small);

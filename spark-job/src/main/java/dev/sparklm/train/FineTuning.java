@@ -1,0 +1,97 @@
+package dev.sparklm.train;
+
+import dev.sparklm.io.JobConfigException;
+import dev.sparklm.model.SequenceLayer;
+import org.apache.hadoop.conf.Configuration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
+import org.deeplearning4j.nn.transferlearning.TransferLearning;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code --init-from}: a new run that starts from a checkpoint's weights, with a fresh optimizer
+ * (Adam, this run's learning-rate schedule and weight decay) and, optionally, a frozen prefix of
+ * the network: the embeddings, then the bottom N blocks (DL4J's TransferLearning wraps them in
+ * FrozenLayer, so their parameters never change and no gradient is computed below them).
+ */
+final class FineTuning {
+    private static final Logger LOG = LoggerFactory.getLogger(FineTuning.class);
+
+    private FineTuning() {}
+
+    static CheckpointStore.Checkpoint source(String path, Configuration conf) {
+        CheckpointStore.Checkpoint c = CheckpointStore.load(path, conf);
+        LOG.info("--init-from {}: step {}, validation loss {}", c.path(), c.state().step(), c.state().validationLoss());
+        return c;
+    }
+
+    /** The new shards must speak the checkpoint's vocabulary, in windows its positions cover. */
+    static void checkCompatible(CheckpointStore.Checkpoint c, ShardedCorpus corpus) {
+        if (!c.tokenizer().fingerprint().equals(corpus.tokenizer().fingerprint())) {
+            throw new JobConfigException("--init-from " + c.path() + " was trained with tokenizer "
+                    + c.tokenizer().fingerprint() + ", but the shards use " + corpus.tokenizer().fingerprint()
+                    + ": preprocess the new corpus with the checkpoint's tokenizer");
+        }
+        for (var conf : c.network().getLayerWiseConfigurations().getConfs()) {
+            if (conf.getLayer() instanceof SequenceLayer s && s.getContext() != corpus.context()) {
+                throw new JobConfigException("--init-from " + c.path() + " has context " + s.getContext()
+                        + ", the shards have " + corpus.context() + ": preprocess with preprocess.context = " + s.getContext());
+            }
+        }
+    }
+
+    static MultiLayerNetwork network(CheckpointStore.Checkpoint c, TrainConfig cfg, long totalSteps) {
+        MultiLayerNetwork pretrained = c.network();
+        NeuralNetConfiguration.Builder optimizer = LstmLanguageModel.optimizer(cfg, totalSteps);
+        FineTuneConfiguration.Builder ft = new FineTuneConfiguration.Builder()
+                .seed(cfg.seed())
+                .updater(optimizer.getIUpdater());
+        if (cfg.weightDecay() > 0) {
+            ft.weightDecay(cfg.weightDecay(), true).weightDecayBias(0, true);
+        }
+        TransferLearning.Builder b = new TransferLearning.Builder(pretrained).fineTuneConfiguration(ft.build());
+        int frozen = frozenPrefix(pretrained, cfg);
+        if (frozen >= 0) {
+            b.setFeatureExtractor(frozen);
+        }
+        MultiLayerNetwork net = b.build();
+        LOG.info("fine-tuning from {}: {} of {} layers frozen ({} of {} parameters trainable)", c.path(), frozen + 1,
+                net.getnLayers(), trainable(net), net.numParams());
+        return net;
+    }
+
+    /** The index of the last frozen layer, or -1: the embedding layers, then freeze-blocks more. */
+    static int frozenPrefix(MultiLayerNetwork net, TrainConfig cfg) {
+        if (!cfg.freezeEmbeddings()) {
+            return -1;
+        }
+        int embeddings = 0;
+        while (embeddings < net.getnLayers() && isEmbedding(net.getLayerWiseConfigurations().getConf(embeddings).getLayer())) {
+            embeddings++;
+        }
+        int last = embeddings - 1 + cfg.freezeBlocks();
+        if (last >= net.getnLayers() - 1) {
+            throw new JobConfigException("train.fine-tune.freeze-blocks = " + cfg.freezeBlocks() + " would freeze the "
+                    + "whole network (" + net.getnLayers() + " layers, " + embeddings + " of them embeddings)");
+        }
+        return last;
+    }
+
+    private static boolean isEmbedding(Layer layer) {
+        return layer instanceof EmbeddingSequenceLayer || layer instanceof dev.sparklm.model.PositionEmbedding;
+    }
+
+    static long trainable(MultiLayerNetwork net) {
+        long n = 0;
+        for (org.deeplearning4j.nn.api.Layer l : net.getLayers()) {
+            if (!(l instanceof org.deeplearning4j.nn.layers.FrozenLayer)) {
+                n += l.numParams();
+            }
+        }
+        return n;
+    }
+}
