@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.nd4j.linalg.activations.Activation;
@@ -17,8 +18,19 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 public final class GptLanguageModel {
     private GptLanguageModel() {}
 
-    /** The model's shape. */
-    public record Shape(int vocab, int context, int layers, int heads, int embedding, String init) {}
+    /**
+     * The model's shape.
+     *
+     * @param dropout probability of zeroing an activation during training: after the embeddings
+     *                and after each block (on the residual stream; nanoGPT instead drops inside
+     *                the attention and on each branch before the residual sum). 0 adds no layer.
+     */
+    public record Shape(int vocab, int context, int layers, int heads, int embedding, String init, double dropout) {
+
+        public Shape(int vocab, int context, int layers, int heads, int embedding, String init) {
+            this(vocab, context, layers, heads, embedding, init, 0.0);
+        }
+    }
 
     /**
      * @param base the optimizer, seed, data type and gradient settings, shared with other models
@@ -30,8 +42,10 @@ public final class GptLanguageModel {
                 .layer(new EmbeddingSequenceLayer.Builder().nIn(s.vocab()).nOut(s.embedding())
                         .outputDataFormat(RNNFormat.NWC).build())
                 .layer(new PositionEmbedding(s.embedding(), s.context()));
+        dropout(list, s.dropout());
         for (int i = 0; i < s.layers(); i++) {
             list.layer(new TransformerBlock(s.embedding(), s.heads(), s.context(), s.layers(), s.init()));
+            dropout(list, s.dropout());
         }
         return list
                 .layer(new LayerNorm(s.embedding(), s.context()))
@@ -41,5 +55,12 @@ public final class GptLanguageModel {
                         .dataFormat(RNNFormat.NWC)
                         .build())
                 .build();
+    }
+
+    /** DL4J's DropoutLayer: active in training only, any activation shape (here NWC). */
+    private static void dropout(NeuralNetConfiguration.ListBuilder list, double p) {
+        if (p > 0) {
+            list.layer(new DropoutLayer.Builder(1.0 - p).build());   // DL4J takes the retain probability
+        }
     }
 }

@@ -4,6 +4,7 @@ import dev.sparklm.io.JobConfigException;
 import dev.sparklm.model.SequenceLayer;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -64,25 +65,39 @@ final class FineTuning {
         return net;
     }
 
-    /** The index of the last frozen layer, or -1: the embedding layers, then freeze-blocks more. */
+    /**
+     * The index of the last frozen layer, or -1: the embedding layers, then {@code freeze-blocks}
+     * transformer blocks (or LSTM layers), each with the dropout layer that follows it.
+     */
     static int frozenPrefix(MultiLayerNetwork net, TrainConfig cfg) {
         if (!cfg.freezeEmbeddings()) {
             return -1;
         }
-        int embeddings = 0;
-        while (embeddings < net.getnLayers() && isEmbedding(net.getLayerWiseConfigurations().getConf(embeddings).getLayer())) {
-            embeddings++;
+        var confs = net.getLayerWiseConfigurations().getConfs();
+        int i = 0;
+        while (i < confs.size() && (isEmbedding(confs.get(i).getLayer()) || confs.get(i).getLayer() instanceof DropoutLayer)) {
+            i++;
         }
-        int last = embeddings - 1 + cfg.freezeBlocks();
-        if (last >= net.getnLayers() - 1) {
-            throw new JobConfigException("train.fine-tune.freeze-blocks = " + cfg.freezeBlocks() + " would freeze the "
-                    + "whole network (" + net.getnLayers() + " layers, " + embeddings + " of them embeddings)");
+        int last = i - 1;
+        for (int block = 0; block < cfg.freezeBlocks(); block++) {
+            if (i >= confs.size() || !isBlock(confs.get(i).getLayer())) {
+                throw new JobConfigException("train.fine-tune.freeze-blocks = " + cfg.freezeBlocks() + ", but the "
+                        + "checkpoint's model has " + block + " block(s)");
+            }
+            last = i++;
+            while (i < confs.size() && confs.get(i).getLayer() instanceof DropoutLayer) {
+                last = i++;
+            }
         }
         return last;
     }
 
     private static boolean isEmbedding(Layer layer) {
         return layer instanceof EmbeddingSequenceLayer || layer instanceof dev.sparklm.model.PositionEmbedding;
+    }
+
+    private static boolean isBlock(Layer layer) {
+        return layer instanceof dev.sparklm.model.TransformerBlock || layer instanceof org.deeplearning4j.nn.conf.layers.LSTM;
     }
 
     static long trainable(MultiLayerNetwork net) {

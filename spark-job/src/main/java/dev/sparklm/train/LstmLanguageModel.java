@@ -42,15 +42,22 @@ public final class LstmLanguageModel {
                         .outputDataFormat(RNNFormat.NCW)
                         .build())
                 .layer(new LSTM.Builder()
+                        .dropOut(retain(cfg))   // on the layer's input
                         .nIn(cfg.embedding()).nOut(cfg.hidden())
                         .activation(Activation.TANH)
                         .dataFormat(RNNFormat.NCW)
                         .build())
                 .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .dropOut(retain(cfg))
                         .nIn(cfg.hidden()).nOut(vocabSize)
                         .activation(Activation.SOFTMAX)
                         .dataFormat(RNNFormat.NCW)
                         .build())
                 .build();
+    }
+
+    /** DL4J takes the retain probability, and 0 for "no dropout" (1.0 would still run the op). */
+    static double retain(TrainConfig cfg) {
+        return cfg.dropout() > 0 ? 1.0 - cfg.dropout() : 0.0;
     }
 }

@@ -31,6 +31,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.api.RepartitionStrategy;
+import org.deeplearning4j.spark.time.SystemClockTimeSource;
+import org.deeplearning4j.spark.time.TimeSourceProvider;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
@@ -80,8 +82,15 @@ public final class TrainJob implements Callable<Integer> {
     }
 
     /** What a run achieved. */
+    /** @param averagingShare share of worker time not spent fitting (NaN unless spark.collect-stats) */
     public record Result(long steps, long tokensSeen, double initialValidationLoss, double validationLoss,
-                         double tokensPerSecond, Path lastCheckpoint, boolean stoppedEarly) {}
+                         double tokensPerSecond, Path lastCheckpoint, boolean stoppedEarly, double averagingShare) {
+
+        Result withAveragingShare(double share) {
+            return new Result(steps, tokensSeen, initialValidationLoss, validationLoss, tokensPerSecond, lastCheckpoint,
+                    stoppedEarly, share);
+        }
+    }
 
     @Override
     public Integer call() {
@@ -120,6 +129,10 @@ public final class TrainJob implements Callable<Integer> {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Configuration hadoop = sc.hadoopConfiguration();
         SameDiffNoise.silence();
+        // DL4J's training statistics time events with an NTP clock (pool.ntp.org) unless told
+        // otherwise: clusters often have no Internet, and the hosts' clocks are synchronized anyway.
+        // conf/spark-defaults.conf sets the same property on the executors.
+        System.setProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY, SystemClockTimeSource.class.getName());
         LOG.info("train configuration:\n{}", cfg.rendered());
 
         // Data: the shards stay on the executors; only counts reach the driver.
@@ -188,6 +201,7 @@ public final class TrainJob implements Callable<Integer> {
                 .repartitionStrategy(cfg.repartitionStrategy().equals("spark-default")
                         ? RepartitionStrategy.SparkDefault : RepartitionStrategy.Balanced)
                 .storageLevel(storage)
+                .collectTrainingStats(cfg.collectStats())
                 .rngSeed(cfg.seed())
                 .build();
         SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
@@ -226,7 +240,12 @@ public final class TrainJob implements Callable<Integer> {
             loop = new TrainingLoop(setup, initialLoss);
         }
         try {
-            return loop.run(initialLoss);
+            Result result = loop.run(initialLoss);
+            if (cfg.collectStats()) {
+                result = result.withAveragingShare(
+                        TrainingStatsReport.log(sparkNet.getSparkTrainingStats(), loop.trainingMillis(), workers));
+            }
+            return result;
         } finally {
             validation.unpersist(false);
             train.unpersist(false);
@@ -238,7 +257,8 @@ public final class TrainJob implements Callable<Integer> {
         return switch (cfg.modelType()) {
             case "lstm" -> LstmLanguageModel.configuration(cfg, vocab, totalSteps);
             case "gpt" -> GptLanguageModel.configuration(
-                    new GptLanguageModel.Shape(vocab, context, cfg.layers(), cfg.heads(), cfg.embedding(), cfg.init()),
+                    new GptLanguageModel.Shape(vocab, context, cfg.layers(), cfg.heads(), cfg.embedding(), cfg.init(),
+                            cfg.dropout()),
                     LstmLanguageModel.optimizer(cfg, totalSteps));
             default -> throw new JobConfigException("unknown train.model.type " + cfg.modelType());
         };

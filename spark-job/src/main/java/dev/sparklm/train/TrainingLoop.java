@@ -97,7 +97,7 @@ final class TrainingLoop {
             order.unpersist(false);
         }
         return new TrainJob.Result(step, tokensSeen, initialValidationLoss, validationLoss,
-                tokensSeen / Math.max(trainingNanos / 1e9, 1e-9), lastCheckpoint, stoppedEarly);
+                tokensSeen / Math.max(trainingNanos / 1e9, 1e-9), lastCheckpoint, stoppedEarly, Double.NaN);
     }
 
     private void fitChunk(JavaPairRDD<Long, int[]> order, long steps, long sequencesPerStep) {
@@ -185,5 +185,10 @@ final class TrainingLoop {
         m.put("tokens_per_sec", tokensPerSecond);
         m.put("elapsed_sec", elapsed);
         return m;
+    }
+
+    /** Wall time spent in {@code SparkDl4jMultiLayer.fit} so far. */
+    long trainingMillis() {
+        return trainingNanos / 1_000_000;
     }
 }

@@ -125,4 +125,27 @@ class GptLanguageModelTest {
         MultiLayerNetwork he = tiny(DataType.FLOAT, "he");
         assertEquals(Math.sqrt(2.0 / EMBEDDING), he.getParam("2_wq").stdNumber().doubleValue(), 0.5 * Math.sqrt(2.0 / EMBEDDING));
     }
+
+    @Test
+    void dropoutActsInTrainingOnlyAndRoundTripsThroughJson() {
+        MultiLayerConfiguration conf = GptLanguageModel.configuration(
+                new GptLanguageModel.Shape(VOCAB, CONTEXT, LAYERS, HEADS, EMBEDDING, "gpt2", 0.3),
+                new NeuralNetConfiguration.Builder().seed(12345).dataType(DataType.FLOAT).updater(new NoOp()));
+        assertEquals(2 + 2 * LAYERS + 1 + 2 + 0, conf.getConfs().size(),
+                "embeddings, dropout, (block, dropout) x layers, final LayerNorm, output");
+        assertEquals(conf, MultiLayerConfiguration.fromJson(conf.toJson()));
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        INDArray x = ids(3, 1, DataType.FLOAT);
+        INDArray inference = net.output(x, false);
+        org.junit.jupiter.api.Assertions.assertEquals(inference, net.output(x, false), "inference is deterministic");
+        INDArray trainA = net.output(x, true);
+        INDArray trainB = net.output(x, true);
+        org.junit.jupiter.api.Assertions.assertNotEquals(trainA, trainB, "training draws new masks");
+        org.junit.jupiter.api.Assertions.assertNotEquals(inference, trainA);
+        // Without dropout the network has no dropout layers at all.
+        assertEquals(2 + LAYERS + 2, GptLanguageModel.configuration(
+                new GptLanguageModel.Shape(VOCAB, CONTEXT, LAYERS, HEADS, EMBEDDING, "gpt2"),
+                new NeuralNetConfiguration.Builder()).getConfs().size());
+    }
 }

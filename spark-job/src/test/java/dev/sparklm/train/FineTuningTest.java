@@ -117,4 +117,21 @@ class FineTuningTest {
                 Map.of("fine-tune.freeze-blocks", "2")));
         assertTrue(freeze.getMessage().contains("freeze-embeddings = true"), freeze.getMessage());
     }
+
+    @Test
+    void theFrozenPrefixCountsEmbeddingsAndBlocksWithTheirDropout() {
+        MultiLayerNetwork net = new MultiLayerNetwork(dev.sparklm.model.GptLanguageModel.configuration(
+                new dev.sparklm.model.GptLanguageModel.Shape(11, 8, 3, 2, 8, "gpt2", 0.1),
+                new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()));
+        net.init();   // token, position, dropout, (block, dropout) x 3, LayerNorm, output
+        Map<String, String> set = new HashMap<>(Map.of("fine-tune.freeze-embeddings", "true"));
+        assertEquals(2, FineTuning.frozenPrefix(net, TrainConfig.load(Optional.empty(), set)));
+        set.put("fine-tune.freeze-blocks", "2");
+        assertEquals(6, FineTuning.frozenPrefix(net, TrainConfig.load(Optional.empty(), set)));
+        set.put("fine-tune.freeze-blocks", "4");
+        JobConfigException tooMany = assertThrows(JobConfigException.class,
+                () -> FineTuning.frozenPrefix(net, TrainConfig.load(Optional.empty(), set)));
+        assertTrue(tooMany.getMessage().contains("has 3 block(s)"), tooMany.getMessage());
+        assertEquals(-1, FineTuning.frozenPrefix(net, TrainConfig.load(Optional.empty(), Map.of())));
+    }
 }
