@@ -26,12 +26,23 @@ tail -2 "$OUT/anchor.log"
   --set input-format=file \
   --set split.validation-fraction=0 --set split.validation-input="$OUT/val.txt" > "$OUT/preprocess.log" 2>&1
 echo "machine: $(uptime)"
-"$ROOT/bin/train" --data "$OUT/data" --output "$OUT/run" --set model.type=gpt --set model.embedding=128 \
-  --set model.layers=4 --set model.heads=4 --set spark.batch-size-per-worker=6 --set spark.averaging-frequency="$FREQ" \
-  --set optimizer.learning-rate=0.001 --set optimizer.min-learning-rate=0.0001 --set optimizer.warmup-steps=100 \
-  --set optimizer.decay=cosine --set optimizer.weight-decay=0.1 --set optimizer.beta2=0.99 \
-  --set max-steps=2000 --set epochs=2 --set log-every-rounds=20 > "$OUT/train.log" 2>&1
-grep -E "validation loss|^train:" "$OUT/train.log" | tail -3
+MODEL=(model.type=gpt model.embedding=128 model.layers=4 model.heads=4 spark.batch-size-per-worker=6
+  optimizer.learning-rate=0.001 optimizer.min-learning-rate=0.0001 optimizer.warmup-steps=100
+  optimizer.decay=cosine optimizer.weight-decay=0.1 optimizer.beta2=0.99)
+SETS=(); for kv in "${MODEL[@]}"; do SETS+=(--set "$kv"); done
+# Driver heap 2 GB: in local mode the driver JVM is also the executors'.
+/usr/bin/time -v -o "$OUT/train.time" "$ROOT/bin/train" --master 'local[2]' --driver-memory 2g -- \
+  --data "$OUT/data" --output "$OUT/run" "${SETS[@]}" --set spark.averaging-frequency="$FREQ" \
+  --set max-steps=2000 --set epochs=2 --set log-every-rounds=20 --set spark.collect-stats=true > "$OUT/train.log" 2>&1
+grep -E "validation loss|^train:|parameter averaging:|peak JVM heap" "$OUT/train.log" | tail -5
+echo "train process max RSS: $(awk -F': ' '/Maximum resident/ {printf "%.0f MiB", $2 / 1024}' "$OUT/train.time")"
+
+# The same model and global batch (12) in one plain JVM: DL4J fit() without Spark, 2 threads.
+FIT=(); for kv in "${MODEL[@]}"; do FIT+=("$kv"); done
+"$ROOT/bin/spark-submit" --master 'local[2]' --driver-memory 2g --class dev.sparklm.train.FitBenchmark \
+  "$ROOT/spark-job/target/sparklm-spark-job-0.1.0-SNAPSHOT-app.jar" "$OUT/data" 300 "${FIT[@]}" \
+  spark.workers=2 > "$OUT/fit.log" 2>&1 || tail -20 "$OUT/fit.log"
+grep -E "^(single-JVM|model:|fp32|single-JVM MFU)" "$OUT/fit.log"
 
 /usr/bin/python3 - "$OUT" <<'PY'
 import re, sys
@@ -45,4 +56,11 @@ o_val = float(re.findall(r"validation loss (\d+\.\d+)", ours)[-1])
 print(f"PyTorch anchor: {a_tps:,.0f} tokens/s, validation loss {a_val:.4f}")
 print(f"sparklm (Spark local[2], parameter averaging): {o_tps:,.0f} tokens/s, validation loss {o_val:.4f}")
 print(f"speed: {o_tps / a_tps:.2f}x the anchor")
+fit = open(f"{out}/fit.log").read()
+flops = float(re.search(r"training FLOPs per token: ([\d,]+)", fit).group(1).replace(",", ""))
+peak = float(re.search(r"fp32 matmul peak: ([\d.]+) GFLOP/s", fit).group(1)) * 1e9
+single = float(re.search(r"single-JVM fit: ([\d,]+) tokens/s", fit).group(1).replace(",", ""))
+print(f"single-JVM DL4J fit(): {single:,.0f} tokens/s ({single / a_tps:.2f}x the anchor)")
+print(f"MFU against the measured {peak / 1e9:.0f} GFLOP/s fp32 peak: sparklm {100 * o_tps * flops / peak:.1f}%, "
+      f"single JVM {100 * single * flops / peak:.1f}%, PyTorch {100 * a_tps * flops / peak:.1f}%")
 PY

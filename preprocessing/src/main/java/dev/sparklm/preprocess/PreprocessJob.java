@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.row_number;
 import dev.sparklm.io.CommandLineJobs;
 import dev.sparklm.io.HadoopFiles;
 import dev.sparklm.io.JobConfigException;
+import dev.sparklm.io.PeakMemory;
 import dev.sparklm.io.SparkSessions;
 import dev.sparklm.io.StageProgressLogger;
 import dev.sparklm.io.StagedOutputDirectory;

@@ -245,6 +245,9 @@ public final class TrainJob implements Callable<Integer> {
                 result = result.withAveragingShare(
                         TrainingStatsReport.log(sparkNet.getSparkTrainingStats(), loop.trainingMillis(), workers));
             }
+            Map<String, Long> memory = dev.sparklm.io.PeakMemory.of(spark);
+            LOG.info("peak JVM heap: driver {} MiB of {} MiB; executors {} MiB (ND4J's arrays live off-heap)",
+                    memory.get("driver_heap") >> 20, memory.get("driver_heap_max") >> 20, memory.get("executor_heap") >> 20);
             return result;
         } finally {
             validation.unpersist(false);

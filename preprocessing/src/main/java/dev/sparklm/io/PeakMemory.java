@@ -1,4 +1,4 @@
-package dev.sparklm.preprocess;
+package dev.sparklm.io;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -10,10 +10,11 @@ import org.apache.spark.status.api.v1.ExecutorSummary;
 import scala.collection.JavaConverters;
 
 /** Peak heap of the driver (this JVM) and of the executors, as Spark's heartbeats reported them. */
-final class PeakMemory {
+public final class PeakMemory {
     private PeakMemory() {}
 
-    static Map<String, Long> of(SparkSession spark) {
+    /** driver_heap (peak used), driver_heap_max, executor_heap (largest executor peak), in bytes. */
+    public static Map<String, Long> of(SparkSession spark) {
         Map<String, Long> out = new LinkedHashMap<>();
         long driver = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
