@@ -26,14 +26,26 @@ import picocli.CommandLine.Option;
  * Bits per byte compare models with different tokenizers.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, version = "sparklm 0.1.0", sortOptions = false,
-        description = "Evaluates a checkpoint on a text file (runs on the driver).")
+        description = {"Evaluates a checkpoint: loss, perplexity and bits per byte on a text file (on the driver)",
+                "or on a split of preprocessed shards (on the executors)."})
 public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", paramLabel = "PATH", defaultValue = "out/run",
             description = "checkpoint or run directory; any Hadoop URI (default: ${DEFAULT-VALUE})")
     String checkpoint;
 
-    @Option(names = "--text", paramLabel = "FILE", required = true, description = "UTF-8 text file; any Hadoop URI")
-    String text;
+    @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    static final class Source {
+        @Option(names = "--text", paramLabel = "FILE", description = "UTF-8 text file; any Hadoop URI")
+        String text;
+
+        @Option(names = "--data", paramLabel = "DIR", description = "preprocessed shards (a preprocess output)")
+        String data;
+    }
+
+    @Option(names = "--split", defaultValue = "validation", description = "split of --data (default: ${DEFAULT-VALUE})")
+    String split;
 
     @Option(names = "--batch", defaultValue = "32", description = "windows per forward pass (default: ${DEFAULT-VALUE})")
     int batch;
@@ -57,10 +69,25 @@ public final class EvaluateCommand implements Callable<Integer> {
     public Integer call() {
         SameDiffNoise.silence();
         Configuration conf = new Configuration();
-        CheckpointStore.Checkpoint c = CheckpointStore.load(checkpoint, conf);
-        Result r = evaluate(c, readBytes(new Path(text), conf), batch);
+        CheckpointStore.Checkpoint c;
+        Result r;
+        String on;
+        if (source.data != null) {
+            org.apache.spark.sql.SparkSession spark = dev.sparklm.io.SparkSessions.getOrCreate("sparklm-evaluate");
+            try {
+                c = CheckpointStore.load(checkpoint, spark.sparkContext().hadoopConfiguration());
+                r = evaluateShards(spark, c, source.data, split, batch);
+            } finally {
+                spark.stop();
+            }
+            on = source.data + " (" + split + ")";
+        } else {
+            c = CheckpointStore.load(checkpoint, conf);
+            r = evaluate(c, readBytes(new Path(source.text), conf), batch);
+            on = source.text;
+        }
         System.out.printf("checkpoint %s (step %d) on %s:%n  loss %.4f nats/token, perplexity %.3f, %.4f bits/byte"
-                        + " over %,d tokens (%,d bytes)%s%n", c.path(), c.state().step(), text, r.loss(), r.perplexity(),
+                        + " over %,d tokens (%,d bytes)%s%n", c.path(), c.state().step(), on, r.loss(), r.perplexity(),
                 r.bitsPerByte(), r.tokens(), r.bytes(),
                 r.replacedBytes() > 0 ? String.format("; %d invalid UTF-8 sequences read as U+FFFD", r.replacedBytes()) : "");
         return 0;
@@ -71,6 +98,26 @@ public final class EvaluateCommand implements Callable<Integer> {
             return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** On a split of preprocessed shards, on the executors; the shards must use the checkpoint's tokenizer. */
+    public static Result evaluateShards(org.apache.spark.sql.SparkSession spark, CheckpointStore.Checkpoint c,
+                                        String data, String split, int batchSize) {
+        var sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+        ShardedCorpus corpus = ShardedCorpus.open(data, sc.hadoopConfiguration());
+        if (!corpus.tokenizer().fingerprint().equals(c.tokenizer().fingerprint())) {
+            throw new dev.sparklm.io.JobConfigException(data + " was preprocessed with tokenizer "
+                    + corpus.tokenizer().fingerprint() + ", the checkpoint " + c.path() + " uses "
+                    + c.tokenizer().fingerprint());
+        }
+        var windows = corpus.windows(spark, split).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK_SER());
+        try {
+            ValidationEvaluator.Result v = ValidationEvaluator.evaluate(sc, c.network(), windows, batchSize,
+                    c.tokenizer().vocabSize());
+            return new Result(v.loss(), v.tokens(), corpus.targetBytes(sc, windows), 0);
+        } finally {
+            windows.unpersist(false);
         }
     }
 
