@@ -37,9 +37,10 @@ SETS=(); for kv in "${MODEL[@]}"; do SETS+=(--set "$kv"); done
 grep -E "validation loss|^train:|parameter averaging:|peak JVM heap" "$OUT/train.log" | tail -5
 echo "train process max RSS: $(awk -F': ' '/Maximum resident/ {printf "%.0f MiB", $2 / 1024}' "$OUT/train.time")"
 
-# The same model and global batch (12) in one plain JVM: DL4J fit() without Spark, 2 threads.
+# The same model and global batch (12) in one plain JVM: DL4J fit() without Spark, on both
+# cores (OMP_NUM_THREADS=2, as the anchor's 2 threads; Spark workers get 1 thread each).
 FIT=(); for kv in "${MODEL[@]}"; do FIT+=("$kv"); done
-"$ROOT/bin/spark-submit" --master 'local[2]' --driver-memory 2g --class dev.sparklm.train.FitBenchmark \
+OMP_NUM_THREADS=$(nproc) "$ROOT/bin/spark-submit" --master 'local[2]' --driver-memory 2g --class dev.sparklm.train.FitBenchmark \
   "$ROOT/spark-job/target/sparklm-spark-job-0.1.0-SNAPSHOT-app.jar" "$OUT/data" 300 "${FIT[@]}" \
   spark.workers=2 > "$OUT/fit.log" 2>&1 || tail -20 "$OUT/fit.log"
 grep -E "^(single-JVM|model:|fp32|single-JVM MFU)" "$OUT/fit.log"
