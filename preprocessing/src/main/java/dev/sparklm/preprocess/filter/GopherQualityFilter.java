@@ -1,8 +1,5 @@
 package dev.sparklm.preprocess.filter;
 
-import dev.sparklm.preprocess.Document;
-import dev.sparklm.preprocess.DocumentStage;
-import dev.sparklm.preprocess.StageCounters;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;
@@ -14,7 +11,7 @@ import java.util.Set;
  * word count, mean word length, symbol-to-word ratio, bullet and ellipsis lines, words with a
  * letter, and stop words.
  */
-public final class GopherQualityFilter implements DocumentStage {
+public final class GopherQualityFilter extends DocumentRule {
     /** Gopher's stop words: a document must contain at least {@code minStopWords} of them. */
     static final Set<String> STOP_WORDS = Set.of("the", "be", "to", "of", "and", "that", "have", "with");
     public static final int STOP_WORD_COUNT = 8;
@@ -36,14 +33,6 @@ public final class GopherQualityFilter implements DocumentStage {
     }
 
     @Override
-    public void apply(Document doc, StageCounters counters) {
-        String reason = check(doc.getText());
-        if (reason != null) {
-            doc.dropBy(name(), reason);
-        }
-    }
-
-    /** The first rule the text breaks, or null. */
     public String check(String text) {
         List<String> tokens = Words.of(text);
         int words = 0;

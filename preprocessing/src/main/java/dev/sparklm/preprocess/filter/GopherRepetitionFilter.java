@@ -1,8 +1,5 @@
 package dev.sparklm.preprocess.filter;
 
-import dev.sparklm.preprocess.Document;
-import dev.sparklm.preprocess.DocumentStage;
-import dev.sparklm.preprocess.StageCounters;
 import java.io.Serializable;
 import java.util.HashSet;
 import java.util.List;
@@ -14,7 +11,7 @@ import java.util.Set;
  * characters in the most frequent word 2-, 3-, 4-gram, and the share of characters in word 5- to
  * 10-grams that occur more than once.
  */
-public final class GopherRepetitionFilter implements DocumentStage {
+public final class GopherRepetitionFilter extends DocumentRule {
     /**
      * @param topNgramFractions   index n-2 holds the limit for the top n-gram, n = 2..4
      * @param dupNgramFractions   index n-5 holds the limit for duplicated n-grams, n = 5..10
@@ -35,13 +32,6 @@ public final class GopherRepetitionFilter implements DocumentStage {
     }
 
     @Override
-    public void apply(Document doc, StageCounters counters) {
-        String reason = check(doc.getText());
-        if (reason != null) {
-            doc.dropBy(name(), reason);
-        }
-    }
-
     public String check(String text) {
         String r = duplicates(text.split("\n\n+"), o.maxDupParagraphFraction(), o.maxDupParagraphCharFraction(), "paragraph");
         if (r == null) {
