@@ -122,8 +122,10 @@ final class TrainingLoop {
         epochPosition = last;
         trainLoss = s.sparkNet().getScore() / s.context();
         if (!Double.isFinite(trainLoss)) {
-            throw new IllegalStateException("training loss became " + trainLoss + " at step " + step
-                    + "; the last good checkpoint is " + lastCheckpoint + ". Lower train.optimizer.learning-rate.");
+            throw new IllegalStateException("training loss became " + trainLoss + " at step " + step + "; "
+                    + (lastCheckpoint == null ? "no checkpoint of this run was written yet"
+                            : "the last good checkpoint is " + lastCheckpoint)
+                    + ". Lower train.optimizer.learning-rate (or check the data / the --init-from checkpoint).");
         }
         double learningRate = s.schedule().valueAt((int) step, epoch - 1);   // where the schedule now is
         double tokensPerSecond = tokensSeen / (trainingNanos / 1e9);

@@ -134,4 +134,29 @@ class FineTuningTest {
         assertTrue(tooMany.getMessage().contains("has 3 block(s)"), tooMany.getMessage());
         assertEquals(-1, FineTuning.frozenPrefix(net, TrainConfig.load(Optional.empty(), Map.of())));
     }
+
+    @Test
+    void aNonFiniteLossStopsTheRunWithAClearMessageAndWritesNoCheckpoint() throws IOException {
+        SparkSession spark = LocalSpark.get();
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        String all = Files.readString(EndToEndTest.CORPUS, StandardCharsets.UTF_8);
+        Path data = preprocess(spark, "n", all.substring(0, all.lastIndexOf("\n\n", 30_000)), Map.of());
+        Path run = tmp.resolve("good");
+        TrainJob.run(spark, config(data, run, Map.of("max-steps", "5")), false);
+
+        // A checkpoint whose weights are NaN (a run that diverged): fine-tuning from it must stop
+        // at the first loss it sees, before writing anything.
+        CheckpointStore.Checkpoint good = CheckpointStore.load(run.toString(), sc.hadoopConfiguration());
+        MultiLayerNetwork broken = good.network();
+        broken.params().assign(Double.NaN);
+        Path brokenRun = tmp.resolve("broken");
+        new CheckpointStore(brokenRun.toString(), sc.hadoopConfiguration()).save(broken, good.state(), good.tokenizer());
+
+        Path fine = tmp.resolve("fine-nan");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> TrainJob.run(spark,
+                config(data, fine, Map.of("max-steps", "20")), false, false, Optional.of(brokenRun.toString())));
+        assertTrue(e.getMessage().contains("training loss became NaN at step")
+                && e.getMessage().contains("no checkpoint of this run was written yet"), e.getMessage());
+        assertTrue(new CheckpointStore(fine.toString(), sc.hadoopConfiguration()).list().isEmpty());
+    }
 }
