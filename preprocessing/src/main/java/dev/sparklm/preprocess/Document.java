@@ -10,6 +10,9 @@ import java.io.Serializable;
  * "quarantine:reason" and no text.
  */
 public class Document implements Serializable {
+    /** The prefix of the drop reason of a record a reader could not decode. */
+    public static final String QUARANTINE = "quarantine:";
+
     private long key;
     private String id;
     private String source;
@@ -37,7 +40,7 @@ public class Document implements Serializable {
     /** A record that could not be read: counted, listed with its file and offset, never output. */
     public static Document quarantined(String source, long offset, String reason, String detail) {
         Document d = of(null, source, offset, null);
-        d.drop = "quarantine:" + reason;
+        d.drop = QUARANTINE + reason;
         d.detail = detail;
         return d;
     }
@@ -48,7 +51,11 @@ public class Document implements Serializable {
         for (int i = 0; i < source.length(); i++) {
             h = (h ^ source.charAt(i)) * 0x100000001b3L;
         }
-        h = (h ^ offset) * 0x100000001b3L;
+        return fmix64((h ^ offset) * 0x100000001b3L);
+    }
+
+    /** MurmurHash3's 64-bit finalizer: spreads every input bit over the whole output. */
+    public static long fmix64(long h) {
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;
@@ -58,6 +65,10 @@ public class Document implements Serializable {
 
     public boolean kept() {
         return drop == null;
+    }
+
+    public boolean quarantined() {
+        return drop != null && drop.startsWith(QUARANTINE);
     }
 
     /** Marks the document dropped by {@code stage} for {@code reason}; the first drop wins. */

@@ -67,7 +67,7 @@ import scala.Tuple2;
 public final class PreprocessJob implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(PreprocessJob.class);
     static final String KEPT = "kept";
-    static final String QUARANTINE = "quarantine:";
+    static final String QUARANTINE = Document.QUARANTINE;
     static final String QUARANTINE_DIR = "quarantine";
     static final String SAMPLE_DIR = "dropped-sample";
     static final int SAMPLE_CHARS = 2000;
@@ -208,8 +208,13 @@ public final class PreprocessJob implements Callable<Integer> {
 
         ShardManifest writeOutputs(Dataset<Document> docs, long records, Map<String, Long> byReason,
                                    Map<String, Long> counters, Map<String, Long> dedupCounters, Configuration hadoop) {
-            long quarantined = byReason.entrySet().stream().filter(e -> e.getKey().startsWith(QUARANTINE))
-                    .mapToLong(Map.Entry::getValue).sum();
+            Map<String, Long> quarantine = new TreeMap<>();   // reason -> records
+            byReason.forEach((k, v) -> {
+                if (k.startsWith(QUARANTINE)) {
+                    quarantine.put(k.substring(QUARANTINE.length()), v);
+                }
+            });
+            long quarantined = quarantine.values().stream().mapToLong(Long::longValue).sum();
             long kept = byReason.getOrDefault(KEPT, 0L);
             LOG.info("documents: {} records, {} quarantined, {} kept; dropped by reason: {}",
                     records, quarantined, kept, byReason);
@@ -260,12 +265,6 @@ public final class PreprocessJob implements Callable<Integer> {
                 order.add(Deduplication.STAGE);
                 Map<String, Long> allCounters = new TreeMap<>(counters);
                 dedupCounters.forEach((k, v) -> allCounters.put(Deduplication.STAGE + "." + k, v));
-                Map<String, Long> quarantine = new TreeMap<>();
-                byReason.forEach((k, v) -> {
-                    if (k.startsWith(QUARANTINE)) {
-                        quarantine.put(k.substring(QUARANTINE.length()), v);
-                    }
-                });
                 PreprocessStats stats = new PreprocessStats(PreprocessStats.SCHEMA_VERSION, cfg.input(),
                         cfg.inputFormat().toString(), listing.files(), listing.bytes(), records, quarantine,
                         PreprocessStats.stageTable(order, records - quarantined, byReason, allCounters,

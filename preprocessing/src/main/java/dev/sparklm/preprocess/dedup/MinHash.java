@@ -71,11 +71,7 @@ public final class MinHash implements Serializable {
         return h;
     }
 
-    static long mix(long h) {
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        return h ^ (h >>> 33);
+    private static long mix(long h) {
+        return dev.sparklm.preprocess.Document.fmix64(h);
     }
 }

@@ -1,11 +1,7 @@
 package dev.sparklm.preprocess.filter;
 
-import dev.sparklm.preprocess.Document;
-import dev.sparklm.preprocess.DocumentStage;
-import dev.sparklm.preprocess.StageCounters;
-
 /** Drops documents shorter than a number of characters (after cleaning): empty pages, stubs. */
-public final class LengthFilter implements DocumentStage {
+public final class LengthFilter extends DocumentRule {
     private final int minChars;
 
     public LengthFilter(int minChars) {
@@ -18,9 +14,7 @@ public final class LengthFilter implements DocumentStage {
     }
 
     @Override
-    public void apply(Document doc, StageCounters counters) {
-        if (doc.getText().length() < minChars) {
-            doc.dropBy(name(), doc.getText().isBlank() ? "empty" : "too-short");
-        }
+    public String check(String text) {
+        return text.length() >= minChars ? null : text.isBlank() ? "empty" : "too-short";
     }
 }

@@ -59,7 +59,7 @@ final class MediaWikiPages implements Iterator<Document> {
                 // The offset of a page is its number in the dump: the one being read when it broke.
                 next = Document.quarantined(source, inPage ? pages - 1 : pages, "malformed-xml", String.valueOf(e.getMessage()));
             }
-            if (next == null || next.getDrop() != null && next.getDrop().startsWith("quarantine:")) {
+            if (next == null || next.quarantined()) {
                 done = true;
                 close();
             }
