@@ -41,6 +41,7 @@ public record PreprocessConfig(
         BpeOptions bpe,
         int context,
         long tokensPerShard,
+        boolean exportTokenFiles,
         int droppedSampleSize,
         String rendered) implements Serializable {
 
@@ -140,6 +141,7 @@ public record PreprocessConfig(
                 bpeOptions(r),
                 r.integer("context", 2, 1 << 20),
                 r.longValue("tokens-per-shard", 1_000, Long.MAX_VALUE),
+                r.bool("export.token-files"),
                 r.integer("report.dropped-sample-size", 0, 100_000),
                 c.root().render(ConfigRenderOptions.concise().setFormatted(true)));
     }

@@ -363,6 +363,10 @@ public final class PreprocessJob implements Callable<Integer> {
             JavaRDD<Row> rows = windows.repartition(shards).map(w -> RowFactory.create((Object) w));
             spark.createDataFrame(rows, SCHEMA).write().mode(SaveMode.ErrorIfExists).parquet(splitDir.toString());
             List<String> files = listShards(splitDir, sc.hadoopConfiguration());
+            if (cfg.exportTokenFiles()) {
+                TokenFiles.write(windows, new Path(dir, TokenFiles.fileName(split)), tokenizer.value().vocabSize(),
+                        sc.hadoopConfiguration());
+            }
             LOG.info("{}: {} documents, {} tokens, {} sequences of {} ids in {} shard(s), {} tail tokens dropped",
                     split, docs, tokens.value(), sequences, context + 1, files.size(), droppedTail.value());
             return new SplitInfo(split, docs, tokens.value(), sequences, droppedTail.value(), files);

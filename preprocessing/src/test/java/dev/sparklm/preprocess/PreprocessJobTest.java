@@ -65,7 +65,8 @@ class PreprocessJobTest {
         Path output = tmp.resolve("data");
         SparkSession spark = LocalSpark.get();
 
-        ShardManifest m = PreprocessJob.run(spark, config(input, output, Map.of("context", "32", "tokens-per-shard", "20000")));
+        ShardManifest m = PreprocessJob.run(spark, config(input, output, Map.of("context", "32", "tokens-per-shard", "20000",
+                "export.token-files", "true")));
 
         // The manifest on disk is the one returned, and it describes the files beside it.
         ShardManifest onDisk = ShardManifest.fromJson(Files.readString(output.resolve("manifest.json")), "manifest.json");
@@ -96,12 +97,23 @@ class PreprocessJobTest {
             assertEquals(s.sequences(), rows.count());
             assertEquals(s.files().size(), Files.list(output.resolve(split)).filter(p -> p.toString().endsWith(".parquet")).count());
             assertEquals(s.tokens() - 1, s.sequences() * 32 + s.droppedTailTokens(), split + " ids are all accounted for");
+            // nanoGPT's flat file: little-endian uint16 ids (as chars, so a window is a substring),
+            // every shard window a piece of it, no id invented.
+            byte[] bin = Files.readAllBytes(output.resolve(split.equals("train") ? "train.bin" : "val.bin"));
+            StringBuilder stream = new StringBuilder();
+            for (int i = 0; i < bin.length; i += 2) {
+                stream.append((char) ((bin[i] & 0xFF) | (bin[i + 1] & 0xFF) << 8));
+            }
+            assertTrue(stream.length() >= s.sequences() * 32 + 1 && stream.length() <= s.tokens(), "ids in " + split + ".bin");
             for (Row r : rows.collectAsList()) {
                 List<Integer> ids = r.getList(0);
                 assertEquals(33, ids.size());
+                StringBuilder window = new StringBuilder();
                 for (int id : ids) {
                     assertTrue(id >= 0 && id < tokenizer.vocabSize());
+                    window.append((char) id);
                 }
+                assertTrue(stream.indexOf(window.toString()) >= 0, "a window of the shards is in " + split + ".bin");
             }
         }
         long chars = text.length() - text.split("\n\n+").length + 0L; // not exact: separators vary

@@ -8,12 +8,12 @@ import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
 
 /**
  * A decoder-only transformer (GPT): token embedding + learned position embedding, N
  * {@link TransformerBlock}s, a final {@link LayerNorm}, and a softmax over the vocabulary.
- * Activations are [batch, time, channels] throughout (NWC); labels are one-hot [batch, time, vocab].
+ * Activations are [batch, time, channels] throughout (NWC); labels are the next ids, [batch, time, 1] (sparse).
  */
 public final class GptLanguageModel {
     private GptLanguageModel() {}
@@ -49,7 +49,7 @@ public final class GptLanguageModel {
         }
         return list
                 .layer(new LayerNorm(s.embedding(), s.context()))
-                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                .layer(new RnnOutputLayer.Builder(new LossSparseMCXENT())
                         .nIn(s.embedding()).nOut(s.vocab())
                         .activation(Activation.SOFTMAX)
                         .dataFormat(RNNFormat.NWC)

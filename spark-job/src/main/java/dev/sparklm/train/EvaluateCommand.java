@@ -142,7 +142,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             nll += ValidationEvaluator.negativeLogLikelihood(c.network(), SequenceBatches.toDataSet(chunk, c.tokenizer().vocabSize(), format));
             for (int[] w : chunk) {
                 tokens += context;
-                bytes += c.tokenizer().decode(Arrays.copyOfRange(w, 1, w.length)).getBytes(StandardCharsets.UTF_8).length;
+                bytes += c.tokenizer().textBytes(w, 1, w.length);
             }
         }
         return new Result(nll / tokens, tokens, bytes, decoded.replaced());

@@ -9,7 +9,7 @@ import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
 
 /**
  * The baseline: token embedding -> one LSTM layer -> softmax over the vocabulary, predicting
@@ -47,7 +47,7 @@ public final class LstmLanguageModel {
                         .activation(Activation.TANH)
                         .dataFormat(RNNFormat.NCW)
                         .build())
-                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                .layer(new RnnOutputLayer.Builder(new LossSparseMCXENT())
                         .dropOut(retain(cfg))
                         .nIn(cfg.hidden()).nOut(vocabSize)
                         .activation(Activation.SOFTMAX)

@@ -11,9 +11,11 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Turns packed windows of {@code context + 1} ids into DL4J minibatches: features are the
- * first {@code context} ids ([batch, context]), labels the one-hot next ids, [batch, vocab,
- * context] (NCW, the LSTM) or [batch, context, vocab] (NWC, the transformer), so position t
- * learns to predict id t + 1.
+ * first {@code context} ids ([batch, context]), labels the next id at every position as a class
+ * index, [batch, 1, context] (NCW, the LSTM) or [batch, context, 1] (NWC, the transformer), so
+ * position t learns to predict id t + 1. The labels are sparse (the models' output layers use
+ * {@code LossSparseMCXENT}): one-hot labels would be [batch, context, vocab] floats, 1 GiB per
+ * minibatch at a 32k vocabulary, context 256 and batch 32.
  */
 public final class SequenceBatches {
     private SequenceBatches() {}
@@ -26,23 +28,24 @@ public final class SequenceBatches {
         int batch = windows.size();
         int context = windows.get(0).length - 1;
         float[] features = new float[batch * context];
-        float[] labels = new float[batch * vocabSize * context];
+        float[] labels = new float[batch * context];
         for (int b = 0; b < batch; b++) {
             int[] w = windows.get(b);
             if (w.length != context + 1) {
                 throw new IllegalArgumentException("window of " + w.length + " ids in a batch of " + (context + 1));
             }
+            for (int t = 0; t <= context; t++) {
+                if (w[t] < 0 || w[t] >= vocabSize) {
+                    throw new IllegalArgumentException("token id " + w[t] + " outside the vocabulary of " + vocabSize);
+                }
+            }
             for (int t = 0; t < context; t++) {
                 features[b * context + t] = w[t];
-                int next = w[t + 1];
-                if (next < 0 || next >= vocabSize) {
-                    throw new IllegalArgumentException("token id " + next + " outside the vocabulary of " + vocabSize);
-                }
-                labels[format == RNNFormat.NCW ? (b * vocabSize + next) * context + t : (b * context + t) * vocabSize + next] = 1f;
+                labels[b * context + t] = w[t + 1];   // [b, 1, t] and [b, t, 1] have the same layout
             }
         }
         INDArray f = Nd4j.create(features, new long[] {batch, context}, DataType.FLOAT);
-        long[] shape = format == RNNFormat.NCW ? new long[] {batch, vocabSize, context} : new long[] {batch, context, vocabSize};
+        long[] shape = format == RNNFormat.NCW ? new long[] {batch, 1, context} : new long[] {batch, context, 1};
         INDArray l = Nd4j.create(labels, shape, DataType.FLOAT);
         return new DataSet(f, l);
     }

@@ -95,8 +95,7 @@ public final class ShardedCorpus {
     public long targetBytes(org.apache.spark.api.java.JavaSparkContext sc, JavaRDD<int[]> windows) {
         var shared = sc.broadcast(tokenizer);
         try {
-            return windows.map(w -> (long) shared.value().decode(java.util.Arrays.copyOfRange(w, 1, w.length))
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8).length).reduce(Long::sum);
+            return windows.map(w -> shared.value().textBytes(w, 1, w.length)).reduce(Long::sum);
         } finally {
             shared.unpersist(false);
         }

@@ -17,7 +17,6 @@ import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -26,7 +25,6 @@ import dev.sparklm.model.GptLanguageModel;
 import dev.sparklm.model.LanguageModels;
 import dev.sparklm.model.SameDiffNoise;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
@@ -35,12 +33,10 @@ import org.deeplearning4j.spark.time.SystemClockTimeSource;
 import org.deeplearning4j.spark.time.TimeSourceProvider;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
-import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import scala.Tuple2;
 
 /**
  * The training job. Reads top to bottom: configuration -> shards -> model -> for each epoch,
@@ -156,8 +152,7 @@ public final class TrainJob implements Callable<Integer> {
         }
         StorageLevel storage = cfg.sparkStorageLevel();
         JavaRDD<int[]> validation = corpus.windows(spark, SplitAssigner.VALIDATION).persist(storage);
-        JavaPairRDD<Long, int[]> train = corpus.windows(spark, SplitAssigner.TRAIN).zipWithIndex()
-                .mapToPair(Tuple2::swap).persist(storage);
+        JavaRDD<int[]> train = corpus.windows(spark, SplitAssigner.TRAIN).persist(storage);
         long trainSequences = train.count();
         long validationSequences = validation.count();
         if (trainSequences == 0 || validationSequences == 0) {
@@ -184,33 +179,13 @@ public final class TrainJob implements Callable<Integer> {
             net = new MultiLayerNetwork(modelConfiguration(cfg, vocab, context, totalSteps));
             net.init();
         }
-        RNNFormat format = LanguageModels.outputFormat(net);
         WarmupCosineSchedule schedule = new WarmupCosineSchedule(cfg.learningRate(), cfg.minLearningRate(),
                 cfg.warmupSteps(), totalSteps, cfg.cosineDecay());
-        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, batch)
-                .batchSizePerWorker(batch)
-                .averagingFrequency(cfg.averagingFrequency())
-                .workerPrefetchNumBatches(cfg.prefetchBatches())
-                .saveUpdater(true)
-                .rddTrainingApproach(RDDTrainingApproach.Direct)
-                .repartionData(switch (cfg.repartition()) {
-                    case "never" -> Repartition.Never;
-                    case "num-partitions-workers-differs" -> Repartition.NumPartitionsWorkersDiffers;
-                    default -> Repartition.Always;
-                })
-                .repartitionStrategy(cfg.repartitionStrategy().equals("spark-default")
-                        ? RepartitionStrategy.SparkDefault : RepartitionStrategy.Balanced)
-                .storageLevel(storage)
-                .collectTrainingStats(cfg.collectStats())
-                .rngSeed(cfg.seed())
-                .build();
-        SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
-        if (cfg.gradientClip() > 0) {
-            sparkNet.setListeners(java.util.List.of(new GlobalNormClipping(cfg.gradientClip())));   // on every worker
-        }
+        RoundTrainer trainer = cfg.averaging().equals("dl4j")
+                ? new Dl4jAveraging(dl4jMaster(sc, net, cfg, workers), workers, batch, vocab, context)
+                : new ParameterAveraging(sc, net, cfg.gradientClip(), batch, vocab, cfg.seed());
 
         long sequencesPerStep = (long) workers * batch;
-        long stepsPerChunk = (long) cfg.averagingFrequency() * cfg.logEveryRounds();
         var env = org.nd4j.linalg.factory.Nd4j.getExecutioner().getEnvironmentInformation();
         LOG.info("ND4J on the driver: backend {}, BLAS {}, {} OpenMP thread(s), oneDNN {}", env.get("backend"),
                 env.get("blas.vendor"), env.get("omp.threads"),
@@ -218,15 +193,15 @@ public final class TrainJob implements Callable<Integer> {
         LOG.info("model: {} with {} parameters, vocab {}, context {}", cfg.modelType(), net.numParams(), vocab, context);
         LOG.info("data: {} training sequences ({} tokens), {} validation sequences", trainSequences,
                 trainSequences * context, validationSequences);
-        LOG.info("parameter averaging: {} workers x {} sequences = global batch {} ({} tokens); averaging every {} "
+        LOG.info("parameter averaging ({}): {} workers x {} sequences = global batch {} ({} tokens); averaging every {} "
                         + "minibatches; learning rate {}; {} steps per epoch, {} steps in all",
-                workers, batch, sequencesPerStep, sequencesPerStep * context, cfg.averagingFrequency(),
+                cfg.averaging(), workers, batch, sequencesPerStep, sequencesPerStep * context, cfg.averagingFrequency(),
                 cfg.learningRate(), stepsPerEpoch, totalSteps);
 
         MetricsLog metrics = new MetricsLog(cfg.output(), hadoop);
         long validationBytes = corpus.targetBytes(sc, validation);
-        TrainingLoop.Setup setup = new TrainingLoop.Setup(cfg, sc, sparkNet, train, trainSequences, validation,
-                validationBytes, workers, vocab, context, format, schedule, totalSteps, corpus.tokenizer(), checkpoints, metrics);
+        TrainingLoop.Setup setup = new TrainingLoop.Setup(cfg, sc, trainer, train, trainSequences, validation,
+                validationBytes, workers, vocab, context, schedule, totalSteps, corpus.tokenizer(), checkpoints, metrics);
         double initialLoss;
         TrainingLoop loop;
         if (resumed.isPresent()) {
@@ -241,9 +216,9 @@ public final class TrainJob implements Callable<Integer> {
         }
         try {
             Result result = loop.run(initialLoss);
-            if (cfg.collectStats()) {
+            if (cfg.collectStats() && trainer instanceof Dl4jAveraging dl4j) {
                 result = result.withAveragingShare(
-                        TrainingStatsReport.log(sparkNet.getSparkTrainingStats(), loop.trainingMillis(), workers));
+                        TrainingStatsReport.log(dl4j.sparkNet().getSparkTrainingStats(), loop.trainingMillis(), workers));
             }
             Map<String, Long> memory = dev.sparklm.io.PeakMemory.of(spark);
             LOG.info("peak JVM heap: driver {} MiB of {} MiB; executors {} MiB (ND4J's arrays live off-heap)",
@@ -267,14 +242,31 @@ public final class TrainJob implements Callable<Integer> {
         };
     }
 
-    /** The training windows in a new order each epoch, numbered 0..n-1 in that order. */
-    static JavaPairRDD<Long, int[]> shuffled(JavaPairRDD<Long, int[]> indexed, long seed, StorageLevel storage) {
-        return indexed.mapToPair(t -> new Tuple2<>(mix(seed, t._1()), t._2()))
-                .sortByKey()
-                .values()
-                .zipWithIndex()
-                .mapToPair(Tuple2::swap)
-                .persist(storage);
+    /** DL4J's parameter-averaging master ({@code train.spark.averaging = dl4j}). */
+    private static SparkDl4jMultiLayer dl4jMaster(JavaSparkContext sc, MultiLayerNetwork net, TrainConfig cfg, int workers) {
+        int batch = cfg.batchSizePerWorker();
+        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, batch)
+                .batchSizePerWorker(batch)
+                .averagingFrequency(cfg.averagingFrequency())
+                .workerPrefetchNumBatches(cfg.prefetchBatches())
+                .saveUpdater(true)
+                .rddTrainingApproach(RDDTrainingApproach.Direct)
+                .repartionData(switch (cfg.repartition()) {
+                    case "never" -> Repartition.Never;
+                    case "num-partitions-workers-differs" -> Repartition.NumPartitionsWorkersDiffers;
+                    default -> Repartition.Always;
+                })
+                .repartitionStrategy(cfg.repartitionStrategy().equals("spark-default")
+                        ? RepartitionStrategy.SparkDefault : RepartitionStrategy.Balanced)
+                .storageLevel(cfg.sparkStorageLevel())
+                .collectTrainingStats(cfg.collectStats())
+                .rngSeed(cfg.seed())
+                .build();
+        SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
+        if (cfg.gradientClip() > 0) {
+            sparkNet.setListeners(java.util.List.of(new GlobalNormClipping(cfg.gradientClip())));   // on every worker
+        }
+        return sparkNet;
     }
 
     /** SplitMix64 finalizer: a well-spread, reproducible sort key per (seed, index). */

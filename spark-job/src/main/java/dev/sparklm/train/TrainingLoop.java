@@ -1,6 +1,5 @@
 package dev.sparklm.train;
 
-import dev.sparklm.model.SameDiffNoise;
 import dev.sparklm.tokenizer.Tokenizer;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,12 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.deeplearning4j.nn.conf.RNNFormat;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
-import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,9 +23,9 @@ final class TrainingLoop {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
 
     /** What does not change during a run. */
-    record Setup(TrainConfig cfg, JavaSparkContext sc, SparkDl4jMultiLayer sparkNet, JavaPairRDD<Long, int[]> train,
+    record Setup(TrainConfig cfg, JavaSparkContext sc, RoundTrainer trainer, JavaRDD<int[]> train,
                  long trainSequences, JavaRDD<int[]> validation, long validationBytes, int workers, int vocab,
-                 int context, RNNFormat format, WarmupCosineSchedule schedule, long totalSteps, Tokenizer tokenizer,
+                 int context, WarmupCosineSchedule schedule, long totalSteps, Tokenizer tokenizer,
                  CheckpointStore checkpoints, MetricsLog metrics) {}
 
     private final Setup s;
@@ -75,58 +70,57 @@ final class TrainingLoop {
 
     TrainJob.Result run(double initialValidationLoss) {
         TrainConfig cfg = s.cfg();
-        long sequencesPerStep = (long) s.workers() * cfg.batchSizePerWorker();
-        long stepsPerChunk = (long) cfg.averagingFrequency() * cfg.logEveryRounds();
+        long logEvery = (long) cfg.averagingFrequency() * cfg.logEveryRounds();
         long evaluateEvery = (long) cfg.averagingFrequency() * cfg.evaluateEveryRounds();
         for (; epoch <= cfg.epochs() && step < s.totalSteps() && !stoppedEarly; epoch++, epochPosition = 0) {
-            JavaPairRDD<Long, int[]> order = TrainJob.shuffled(s.train(), cfg.seed() * 1_000_003L + epoch, cfg.sparkStorageLevel());
-            while (epochPosition < s.trainSequences() && step < s.totalSteps()) {
-                long steps = Math.min(stepsPerChunk, s.totalSteps() - step);
-                if (evaluateEvery > 0) {
-                    steps = Math.min(steps, evaluateEvery - step % evaluateEvery);
+            EpochFeed feed = EpochFeed.of(s.train(), s.trainSequences(), cfg.seed(), epoch, epochPosition, s.workers(),
+                    cfg.batchSizePerWorker(), cfg.averagingFrequency());
+            for (int r = 0; r < feed.rounds() && step < s.totalSteps(); r++) {
+                long before = step;
+                fitRound(feed.round(r, s.totalSteps() - step));
+                boolean last = r == feed.rounds() - 1 || step >= s.totalSteps();
+                if (last || crossed(before, step, logEvery)) {
+                    logProgress();
                 }
-                fitChunk(order, steps, sequencesPerStep);
-                boolean endOfEpoch = epochPosition >= s.trainSequences() || step >= s.totalSteps();
-                if (endOfEpoch || (evaluateEvery > 0 && step % evaluateEvery == 0)) {
+                if (last || (evaluateEvery > 0 && crossed(before, step, evaluateEvery))) {
                     evaluateAndCheckpoint();
                     if (stoppedEarly) {
                         break;
                     }
                 }
             }
-            order.unpersist(false);
+            if (step < s.totalSteps() && !stoppedEarly && epochPosition != s.trainSequences()) {
+                throw new IllegalStateException("epoch " + epoch + " ended with " + epochPosition + " of its "
+                        + s.trainSequences() + " training sequences fitted by the workers");
+            }
         }
         return new TrainJob.Result(step, tokensSeen, initialValidationLoss, validationLoss,
                 tokensSeen / Math.max(trainingNanos / 1e9, 1e-9), lastCheckpoint, stoppedEarly, Double.NaN);
     }
 
-    private void fitChunk(JavaPairRDD<Long, int[]> order, long steps, long sequencesPerStep) {
-        int batch = s.cfg().batchSizePerWorker();
-        int vocab = s.vocab();
-        RNNFormat format = s.format();
-        long first = epochPosition;
-        long last = Math.min(s.trainSequences(), first + steps * sequencesPerStep);
-        JavaRDD<DataSet> chunk = order.filter(t -> t._1() >= first && t._1() < last).values()
-                .mapPartitions(it -> {
-                    SameDiffNoise.silence(); // on the executors, where the workers train
-                    return SequenceBatches.batches(it, batch, vocab, format);
-                });
-        // Workers are rebuilt from this configuration each round: the global step makes the
-        // learning-rate schedule continue where the last round ended.
-        s.sparkNet().getNetwork().getLayerWiseConfigurations().setIterationCount((int) step);
+    /** Whether a multiple of {@code every} lies in (before, after]. */
+    private static boolean crossed(long before, long after, long every) {
+        return every > 0 && after / every > before / every;
+    }
+
+    private void fitRound(JavaRDD<int[]> round) {
         long t0 = System.nanoTime();
-        s.sparkNet().fit(chunk);
+        RoundTrainer.Round r = s.trainer().fit(round, step, epoch);
         trainingNanos += System.nanoTime() - t0;
-        step += TrainJob.ceilDiv(TrainJob.ceilDiv(last - first, batch), s.workers());
-        tokensSeen += (last - first) * s.context();
-        epochPosition = last;
-        trainLoss = s.sparkNet().getScore() / s.context();
-        if (!Double.isFinite(trainLoss)) {
+        step += r.steps();
+        tokensSeen += r.windows() * s.context();
+        epochPosition += r.windows();
+        trainLoss = r.trainLoss();
+        if (!Double.isFinite(trainLoss) && r.windows() > 0) {
             throw new IllegalStateException("training loss became " + trainLoss + " at step " + step + "; "
                     + (lastCheckpoint == null ? "no checkpoint of this run was written yet"
                             : "the last good checkpoint is " + lastCheckpoint)
                     + ". Lower train.optimizer.learning-rate (or check the data / the --init-from checkpoint).");
         }
+    }
+
+    private void logProgress() {
+        long sequencesPerStep = (long) s.workers() * s.cfg().batchSizePerWorker();
         double learningRate = s.schedule().valueAt((int) step, epoch - 1);   // where the schedule now is
         double tokensPerSecond = tokensSeen / (trainingNanos / 1e9);
         long remaining = (long) ((s.totalSteps() - step) * sequencesPerStep * s.context() / tokensPerSecond);
@@ -136,7 +130,7 @@ final class TrainingLoop {
     }
 
     private void evaluateAndCheckpoint() {
-        ValidationEvaluator.Result r = ValidationEvaluator.evaluate(s.sc(), s.sparkNet().getNetwork(), s.validation(),
+        ValidationEvaluator.Result r = ValidationEvaluator.evaluate(s.sc(), s.trainer().network(), s.validation(),
                 s.cfg().batchSizePerWorker(), s.vocab());
         validationLoss = r.loss();
         double bitsPerByte = r.loss() * r.tokens() / Math.log(2) / s.validationBytes();
@@ -160,7 +154,7 @@ final class TrainingLoop {
         TrainingState state = new TrainingState(step, epoch, epochPosition, tokensSeen, trainLoss, validationLoss, best,
                 withoutImprovement, s.cfg().modelType(), s.context(), s.vocab(), s.tokenizer().fingerprint(), s.cfg().data(),
                 Instant.now().toString(), null, s.cfg().rendered());
-        lastCheckpoint = s.checkpoints().save(s.sparkNet().getNetwork(), state, s.tokenizer());
+        lastCheckpoint = s.checkpoints().save(s.trainer().network(), state, s.tokenizer());
         if (improved) {
             bestCheckpoint = lastCheckpoint;
         }
@@ -189,7 +183,7 @@ final class TrainingLoop {
         return m;
     }
 
-    /** Wall time spent in {@code SparkDl4jMultiLayer.fit} so far. */
+    /** Wall time spent in training rounds so far. */
     long trainingMillis() {
         return trainingNanos / 1_000_000;
     }

@@ -6,12 +6,11 @@ import dev.sparklm.model.LanguageModels;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.linalg.factory.Nd4j;
 import scala.Tuple2;
 
 /**
@@ -31,21 +30,26 @@ public final class ValidationEvaluator {
 
     public static Result evaluate(JavaSparkContext sc, MultiLayerNetwork net, JavaRDD<int[]> windows,
                                   int batchSize, int vocabSize) {
-        String conf = net.getLayerWiseConfigurations().toJson();
+        Replicas.Spec spec = Replicas.Spec.of(net, 0);
         RNNFormat format = LanguageModels.outputFormat(net);
-        Broadcast<INDArray> params = sc.broadcast(net.params());
+        Broadcast<float[]> params = sc.broadcast(net.params().toFloatVector());
         try {
             Tuple2<Double, Long> total = windows.mapPartitions(it -> {
-                dev.sparklm.model.SameDiffNoise.silence();
-                MultiLayerNetwork replica = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(conf));
-                replica.init(params.value(), true);
                 double nll = 0;
                 long tokens = 0;
-                var batches = SequenceBatches.batches(it, batchSize, vocabSize, format);
-                while (batches.hasNext()) {
-                    DataSet ds = batches.next();
-                    nll += negativeLogLikelihood(replica, ds);
-                    tokens += ds.getFeatures().length();
+                if (it.hasNext()) {
+                    MultiLayerNetwork replica = Replicas.borrow(spec);
+                    try {
+                        replica.setParams(Nd4j.createFromArray(params.value()).reshape(replica.params().shape()));
+                        var batches = SequenceBatches.batches(it, batchSize, vocabSize, format);
+                        while (batches.hasNext()) {
+                            DataSet ds = batches.next();
+                            nll += negativeLogLikelihood(replica, ds);
+                            tokens += ds.getFeatures().length();
+                        }
+                    } finally {
+                        Replicas.giveBack(spec, replica);
+                    }
                 }
                 List<Tuple2<Double, Long>> one = new ArrayList<>();
                 one.add(new Tuple2<>(nll, tokens));
@@ -56,16 +60,28 @@ public final class ValidationEvaluator {
             }
             return new Result(total._1() / total._2(), total._2());
         } finally {
-            params.unpersist(false);
+            params.destroy(false);
         }
     }
 
-    /** Summed over every predicted token of the minibatch. */
+    /** Summed over every predicted token of the minibatch (sparse labels: the next ids). */
     static double negativeLogLikelihood(MultiLayerNetwork net, DataSet ds) {
         INDArray probs = net.output(ds.getFeatures(), false);              // [batch, vocab, time] or [batch, time, vocab]
-        int vocabDim = LanguageModels.outputFormat(net) == RNNFormat.NCW ? 1 : 2;
-        INDArray correct = probs.mul(ds.getLabels()).sum(vocabDim);        // [batch, time]
-        // A probability that underflowed to 0 counts as e^-69, not as an infinite loss.
-        return -Transforms.log(Transforms.max(correct, 1e-30, false), false).sumNumber().doubleValue();
+        boolean ncw = LanguageModels.outputFormat(net) == RNNFormat.NCW;
+        long batch = probs.size(0);
+        long vocab = probs.size(ncw ? 1 : 2);
+        long time = probs.size(ncw ? 2 : 1);
+        float[] p = probs.dup('c').data().asFloat();
+        float[] next = ds.getLabels().dup('c').data().asFloat();   // [b, 1, t] or [b, t, 1]: the same layout
+        double nll = 0;
+        for (long b = 0; b < batch; b++) {
+            for (long t = 0; t < time; t++) {
+                long id = (long) next[(int) (b * time + t)];
+                float q = p[(int) (ncw ? (b * vocab + id) * time + t : (b * time + t) * vocab + id)];
+                // A probability that underflowed to 0 counts as e^-69, not as an infinite loss.
+                nll -= Math.log(Math.max(q, 1e-30));
+            }
+        }
+        return nll;
     }
 }

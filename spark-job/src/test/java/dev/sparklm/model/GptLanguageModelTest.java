@@ -43,12 +43,13 @@ class GptLanguageModelTest {
         return x;
     }
 
-    static INDArray oneHotLabels(int batch, long seed, DataType type) {
+    /** Next-token labels as class indices, [batch, time, 1] (the model's loss takes sparse labels). */
+    static INDArray sparseLabels(int batch, long seed, DataType type) {
         Random r = new Random(seed);
-        INDArray y = Nd4j.zeros(type, batch, CONTEXT, VOCAB);
+        INDArray y = Nd4j.zeros(type, batch, CONTEXT, 1);
         for (int b = 0; b < batch; b++) {
             for (int t = 0; t < CONTEXT; t++) {
-                y.putScalar(new long[] {b, t, r.nextInt(VOCAB)}, 1.0);
+                y.putScalar(new long[] {b, t, 0}, r.nextInt(VOCAB));
             }
         }
         return y;
@@ -64,7 +65,7 @@ class GptLanguageModelTest {
             // Larger weights than GPT-2's 0.02 so every parameter's gradient is well above noise.
             net.setParams(Nd4j.rand(DataType.DOUBLE, net.params().shape()).subi(0.5).muli(0.8));
             boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig()
-                    .net(net).input(ids(3, 1, DataType.DOUBLE)).labels(oneHotLabels(3, 2, DataType.DOUBLE))
+                    .net(net).input(ids(3, 1, DataType.DOUBLE)).labels(sparseLabels(3, 2, DataType.DOUBLE))
                     .epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-8).print(GradientCheckUtil.PrintMode.FAILURES_ONLY)
                     .exitOnFirstError(false));
             assertTrue(ok, "analytic gradients of every parameter (attention included) match finite differences");

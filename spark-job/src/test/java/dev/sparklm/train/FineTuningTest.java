@@ -98,7 +98,8 @@ class FineTuningTest {
         Path run = tmp.resolve("run");
         TrainJob.run(spark, config(data, run, Map.of("max-steps", "5")), false);
 
-        Path otherTokenizer = preprocess(spark, "d", text + "\n\nCaf\u00e9 \u00e0 la cr\u00e8me.", Map.of());
+        // New characters in nearly every document, so the tokenizer (trained on the train split) differs.
+        Path otherTokenizer = preprocess(spark, "d", text.replace("the", "th\u00e9"), Map.of());
         JobConfigException tokenizer = assertThrows(JobConfigException.class, () -> TrainJob.run(spark,
                 config(otherTokenizer, tmp.resolve("r2"), Map.of("max-steps", "5")), false, false, Optional.of(run.toString())));
         assertTrue(tokenizer.getMessage().contains("tokenizer"), tokenizer.getMessage());

@@ -420,6 +420,18 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
     }
 
     /** Decodes to text; byte sequences that are not valid UTF-8 become U+FFFD. */
+    /** Each token's own bytes, so a window that starts or ends inside a character still counts exactly. */
+    @Override
+    public long textBytes(int[] ids, int from, int to) {
+        long bytes = 0;
+        for (int i = from; i < to; i++) {
+            if (ids[i] != endOfText) {
+                bytes += tokenBytes[ids[i]].length;
+            }
+        }
+        return bytes;
+    }
+
     @Override
     public String decode(int[] ids) {
         return new String(decodeBytes(ids), StandardCharsets.UTF_8);

@@ -33,6 +33,17 @@ public interface Tokenizer extends java.io.Serializable {
 
     int endOfTextId();
 
+    /**
+     * UTF-8 bytes of the text that {@code ids[from..to)} stand for: the denominator of bits per
+     * byte, comparable across tokenizers. {@code <|endoftext|>} separates documents and stands for
+     * no text (0 bytes), not for its 13 literal characters.
+     */
+    default long textBytes(int[] ids, int from, int to) {
+        int eot = endOfTextId();
+        int[] text = java.util.Arrays.stream(ids, from, to).filter(id -> id != eot).toArray();
+        return decode(text).getBytes(StandardCharsets.UTF_8).length;
+    }
+
     /** A short name of the algorithm, written in manifests ("char", "bpe"). */
     String type();
 

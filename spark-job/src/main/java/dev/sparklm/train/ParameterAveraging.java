@@ -1,0 +1,145 @@
+package dev.sparklm.train;
+
+import java.io.Serializable;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Data-parallel training by parameter averaging, one round at a time: the driver broadcasts the
+ * parameters and the optimizer (Adam) state; each worker task loads them into a replica kept on
+ * its executor ({@link Replicas}), fits its minibatches of the round, and returns its parameters
+ * and optimizer state; a tree aggregation sums them on the executors and the driver sets the
+ * network to their mean. What a round trained is counted from what the workers report.
+ */
+final class ParameterAveraging implements RoundTrainer {
+    private final JavaSparkContext sc;
+    private final MultiLayerNetwork net;
+    private final Replicas.Spec spec;
+    private final int batch;
+    private final int vocab;
+    private final RNNFormat format;
+    private final long seed;
+
+    ParameterAveraging(JavaSparkContext sc, MultiLayerNetwork net, double gradientClip, int batch, int vocab, long seed) {
+        this.sc = sc;
+        this.net = net;
+        this.spec = Replicas.Spec.of(net, gradientClip);
+        this.batch = batch;
+        this.vocab = vocab;
+        this.format = dev.sparklm.model.LanguageModels.outputFormat(net);
+        this.seed = seed;
+    }
+
+    @Override
+    public MultiLayerNetwork network() {
+        return net;
+    }
+
+    @Override
+    public Round fit(JavaRDD<int[]> round, long step, int epoch) {
+        INDArray stateView = net.getUpdater().getStateViewArray();
+        Broadcast<Start> start = sc.broadcast(new Start(net.params().toFloatVector(),
+                stateView == null ? new float[0] : stateView.toFloatVector(), step, epoch));
+        try {
+            Replicas.Spec spec = this.spec;
+            int batch = this.batch;
+            int vocab = this.vocab;
+            RNNFormat format = this.format;
+            long roundSeed = TrainJob.mix(seed, step);
+            Sum sum = round.mapPartitionsWithIndex((worker, windows) -> Collections.singletonList(
+                            train(spec, start.value(), windows, batch, vocab, format,
+                                    TrainJob.mix(roundSeed, worker))).iterator(), false)
+                    .treeAggregate(new Sum(), Sum::add, Sum::add);
+            if (sum.replicas == 0) {
+                return new Round(0, 0, Double.NaN);
+            }
+            net.setParams(Nd4j.createFromArray(sum.params).divi(sum.replicas).reshape(net.params().shape()));
+            if (stateView != null) {
+                stateView.assign(Nd4j.createFromArray(sum.state).divi(sum.replicas).reshape(stateView.shape()));
+            }
+            return new Round(sum.steps, sum.windows, sum.loss / sum.minibatches);
+        } finally {
+            start.destroy(false);
+        }
+    }
+
+    /** One worker's part of a round, on an executor. */
+    static Sum train(Replicas.Spec spec, Start start, Iterator<int[]> windows, int batch, int vocab, RNNFormat format,
+                     long seed) {
+        Sum out = new Sum();
+        if (!windows.hasNext()) {
+            return out;
+        }
+        MultiLayerNetwork replica = Replicas.borrow(spec);
+        try {
+            replica.setParams(Nd4j.createFromArray(start.params).reshape(replica.params().shape()));
+            INDArray stateView = replica.getUpdater().getStateViewArray();
+            if (stateView != null) {
+                stateView.assign(Nd4j.createFromArray(start.state).reshape(stateView.shape()));
+            }
+            // The learning-rate schedule reads the global step; dropout draws from this seed.
+            replica.getLayerWiseConfigurations().setIterationCount((int) start.step);
+            replica.getLayerWiseConfigurations().setEpochCount(start.epoch - 1);
+            Nd4j.getRandom().setSeed(seed);
+            Iterator<DataSet> batches = SequenceBatches.batches(windows, batch, vocab, format);
+            while (batches.hasNext()) {
+                DataSet ds = batches.next();
+                replica.fit(ds);
+                out.minibatches++;
+                out.windows += ds.numExamples();
+                out.loss += replica.score() / ds.getFeatures().size(1);   // DL4J sums over time steps
+            }
+            out.replicas = 1;
+            out.steps = out.minibatches;
+            out.params = replica.params().toFloatVector();
+            out.state = stateView == null ? new float[0] : stateView.toFloatVector();
+            return out;
+        } finally {
+            Replicas.giveBack(spec, replica);
+        }
+    }
+
+    /** What every worker starts a round from. */
+    record Start(float[] params, float[] state, long step, int epoch) implements Serializable {}
+
+    /** Sums over the workers of a round (or one worker's result). */
+    static final class Sum implements Serializable {
+        int replicas;
+        long steps;          // the most minibatches one worker fitted: the round's steps
+        long minibatches;
+        long windows;
+        double loss;         // summed mean loss per token of every minibatch
+        float[] params;
+        float[] state;
+
+        Sum add(Sum o) {
+            if (o.replicas == 0) {
+                return this;
+            }
+            if (replicas == 0) {
+                return o;
+            }
+            replicas += o.replicas;
+            steps = Math.max(steps, o.steps);
+            minibatches += o.minibatches;
+            windows += o.windows;
+            loss += o.loss;
+            for (int i = 0; i < params.length; i++) {
+                params[i] += o.params[i];
+            }
+            for (int i = 0; i < state.length; i++) {
+                state[i] += o.state[i];
+            }
+            return this;
+        }
+    }
+}
