@@ -30,16 +30,21 @@ final class FineTuning {
         return c;
     }
 
-    /** The new shards must speak the checkpoint's vocabulary, in windows its positions cover. */
-    static void checkCompatible(CheckpointStore.Checkpoint c, ShardedCorpus corpus) {
+    /**
+     * The shards must speak the checkpoint's vocabulary, in windows its positions cover.
+     *
+     * @param option what brought the checkpoint in: "--init-from" or "--resume"
+     */
+    static void checkCompatible(CheckpointStore.Checkpoint c, ShardedCorpus corpus, String option) {
         if (!c.tokenizer().fingerprint().equals(corpus.tokenizer().fingerprint())) {
-            throw new JobConfigException("--init-from " + c.path() + " was trained with tokenizer "
-                    + c.tokenizer().fingerprint() + ", but the shards use " + corpus.tokenizer().fingerprint()
-                    + ": preprocess the new corpus with the checkpoint's tokenizer");
+            throw new JobConfigException(option + " " + c.path() + " was trained with tokenizer "
+                    + c.tokenizer().fingerprint() + " (" + c.tokenizer().vocabSize() + " ids), but the shards use "
+                    + corpus.tokenizer().fingerprint() + " (" + corpus.tokenizer().vocabSize() + " ids)"
+                    + ": preprocess the corpus with the checkpoint's tokenizer (preprocess.tokenizer.file)");
         }
         for (var conf : c.network().getLayerWiseConfigurations().getConfs()) {
             if (conf.getLayer() instanceof SequenceLayer s && s.getContext() != corpus.context()) {
-                throw new JobConfigException("--init-from " + c.path() + " has context " + s.getContext()
+                throw new JobConfigException(option + " " + c.path() + " has context " + s.getContext()
                         + ", the shards have " + corpus.context() + ": preprocess with preprocess.context = " + s.getContext());
             }
         }

@@ -29,10 +29,12 @@ final class ParameterAveraging implements RoundTrainer {
     private final RNNFormat format;
     private final long seed;
 
-    ParameterAveraging(JavaSparkContext sc, MultiLayerNetwork net, double gradientClip, int batch, int vocab, long seed) {
+    /** @param graph train a GPT as one SameDiff graph ({@link Replica}) */
+    ParameterAveraging(JavaSparkContext sc, MultiLayerNetwork net, double gradientClip, boolean graph, int batch, int vocab,
+                       long seed) {
         this.sc = sc;
         this.net = net;
-        this.spec = Replicas.Spec.of(net, gradientClip);
+        this.spec = Replicas.Spec.of(net, gradientClip, graph);
         this.batch = batch;
         this.vocab = vocab;
         this.format = dev.sparklm.model.LanguageModels.outputFormat(net);
@@ -79,29 +81,21 @@ final class ParameterAveraging implements RoundTrainer {
         if (!windows.hasNext()) {
             return out;
         }
-        MultiLayerNetwork replica = Replicas.borrow(spec);
+        Replica replica = Replicas.borrow(spec);
         try {
-            replica.setParams(Nd4j.createFromArray(start.params).reshape(replica.params().shape()));
-            INDArray stateView = replica.getUpdater().getStateViewArray();
-            if (stateView != null) {
-                stateView.assign(Nd4j.createFromArray(start.state).reshape(stateView.shape()));
-            }
-            // The learning-rate schedule reads the global step; dropout draws from this seed.
-            replica.getLayerWiseConfigurations().setIterationCount((int) start.step);
-            replica.getLayerWiseConfigurations().setEpochCount(start.epoch - 1);
-            Nd4j.getRandom().setSeed(seed);
+            replica.load(start.params, start.state, start.step, start.epoch);
+            Nd4j.getRandom().setSeed(seed);   // dropout draws from the round's and worker's seed
             Iterator<DataSet> batches = SequenceBatches.batches(windows, batch, vocab, format);
             while (batches.hasNext()) {
                 DataSet ds = batches.next();
-                replica.fit(ds);
+                out.loss += replica.fit(ds);
                 out.minibatches++;
                 out.windows += ds.numExamples();
-                out.loss += replica.score() / ds.getFeatures().size(1);   // DL4J sums over time steps
             }
             out.replicas = 1;
             out.steps = out.minibatches;
-            out.params = replica.params().toFloatVector();
-            out.state = stateView == null ? new float[0] : stateView.toFloatVector();
+            out.params = replica.params();
+            out.state = replica.state();
             return out;
         } finally {
             Replicas.giveBack(spec, replica);

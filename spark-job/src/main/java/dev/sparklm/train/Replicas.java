@@ -1,6 +1,5 @@
 package dev.sparklm.train;
 
-import dev.sparklm.model.SameDiffNoise;
 import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -17,7 +16,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  */
 final class Replicas {
     private static String currentKey;
-    private static final Deque<MultiLayerNetwork> IDLE = new ArrayDeque<>();
+    private static final Deque<Replica> IDLE = new ArrayDeque<>();            // networks only
+    private static final Deque<Replica> IDLE_GRAPHS = new ArrayDeque<>();     // with a GptGraph
 
     private Replicas() {}
 
@@ -26,35 +26,38 @@ final class Replicas {
      *
      * @param key identifies the model (a digest of the configuration)
      * @param gradientClip the global-norm clipping of training (0: none; evaluation needs none)
+     * @param graph        train a GPT as one SameDiff graph ({@code train.spark.replica = graph})
      */
-    record Spec(String key, String configuration, double gradientClip) implements Serializable {
-        static Spec of(MultiLayerNetwork net, double gradientClip) {
+    record Spec(String key, String configuration, double gradientClip, boolean graph) implements Serializable {
+        static Spec of(MultiLayerNetwork net, double gradientClip, boolean graph) {
             MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
             conf.setIterationCount(0);   // the count changes every round; the model does not
             conf.setEpochCount(0);
             String json = conf.toJson();
-            return new Spec(sha256(json), json, gradientClip);
+            return new Spec(sha256(json), json, gradientClip, graph);
         }
     }
 
-    static synchronized MultiLayerNetwork borrow(Spec spec) {
-        if (!spec.key().equals(currentKey)) {
-            IDLE.clear();
-            currentKey = spec.key();
+    static Replica borrow(Spec spec) {
+        Replica replica;
+        synchronized (Replicas.class) {
+            if (!spec.key().equals(currentKey)) {
+                IDLE.clear();
+                IDLE_GRAPHS.clear();
+                currentKey = spec.key();
+            }
+            replica = (spec.graph() ? IDLE_GRAPHS : IDLE).poll();
         }
-        MultiLayerNetwork net = IDLE.poll();
-        if (net == null) {
-            SameDiffNoise.silence();
-            net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(spec.configuration()));
-            net.init();
+        if (replica == null) {
+            replica = new Replica(spec.configuration(), spec.graph());   // outside the lock: seconds for a GPT
         }
-        net.setListeners(spec.gradientClip() > 0 ? List.of(new GlobalNormClipping(spec.gradientClip())) : List.of());
-        return net;
+        replica.setListeners(spec.gradientClip() > 0 ? List.of(new GlobalNormClipping(spec.gradientClip())) : List.of());
+        return replica;
     }
 
-    static synchronized void giveBack(Spec spec, MultiLayerNetwork net) {
+    static synchronized void giveBack(Spec spec, Replica replica) {
         if (spec.key().equals(currentKey)) {
-            IDLE.push(net);
+            (spec.graph() ? IDLE_GRAPHS : IDLE).push(replica);
         }
     }
 

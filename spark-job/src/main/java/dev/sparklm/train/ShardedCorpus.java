@@ -13,6 +13,8 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.input_file_name;
 
 /**
  * The preprocessing job's output as the training job sees it: the manifest, the tokenizer it
@@ -75,19 +77,39 @@ public final class ShardedCorpus {
             throw new IllegalArgumentException("the manifest in " + dir + " lists no shard files for '" + split + "'");
         }
         int length = manifest.sequenceLength();
-        return spark.read().parquet(files).select(ShardManifest.COLUMN).javaRDD().map(row -> toIds(row, length));
+        int vocab = tokenizer.vocabSize();
+        return spark.read().parquet(files).select(col(ShardManifest.COLUMN), input_file_name()).javaRDD()
+                .map(row -> toIds(row, length, vocab));
     }
 
-    static int[] toIds(Row row, int expectedLength) {
+    /** A row's ids, checked against the manifest: a bad shard is named, never trained on. */
+    static int[] toIds(Row row, int expectedLength, int vocab) {
         List<Integer> list = row.getList(0);
         if (list.size() != expectedLength) {
-            throw new IllegalArgumentException("a row of " + list.size() + " ids where the manifest says " + expectedLength);
+            throw new IllegalArgumentException(row.getString(1) + ": a row of " + list.size()
+                    + " ids where the manifest says " + expectedLength);
         }
         int[] ids = new int[list.size()];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = list.get(i);
+            if (ids[i] < 0 || ids[i] >= vocab) {
+                throw new IllegalArgumentException(row.getString(1) + ": token id " + ids[i]
+                        + " outside the vocabulary of " + vocab + " ids of the manifest's tokenizer");
+            }
         }
         return ids;
+    }
+
+    /** Stops before any work if a split the job needs holds no sequences. */
+    public void requireSequences(String... splits) {
+        for (String split : splits) {
+            ShardManifest.SplitInfo info = manifest.split(split);
+            if (info.sequences() == 0) {
+                throw new JobConfigException(new Path(dir, ShardManifest.FILE_NAME) + ": the '" + split + "' split has no "
+                        + "sequences of " + manifest.sequenceLength() + " ids (a larger corpus, or a smaller "
+                        + "preprocess.context)");
+            }
+        }
     }
 
 

@@ -133,6 +133,7 @@ public final class TrainJob implements Callable<Integer> {
 
         // Data: the shards stay on the executors; only counts reach the driver.
         ShardedCorpus corpus = ShardedCorpus.open(cfg.data(), hadoop);
+        corpus.requireSequences(SplitAssigner.TRAIN, SplitAssigner.VALIDATION);
         int vocab = corpus.tokenizer().vocabSize();
         int context = corpus.context();
         CheckpointStore checkpoints = new CheckpointStore(cfg.output(), hadoop);
@@ -140,24 +141,26 @@ public final class TrainJob implements Callable<Integer> {
         if (resume && resumed.isEmpty()) {
             LOG.warn("--resume: no valid checkpoint in {}; starting a new run", cfg.output());
         }
-        if (resumed.isPresent() && !resumed.get().tokenizer().fingerprint().equals(corpus.tokenizer().fingerprint())) {
-            throw new IllegalArgumentException(resumed.get().path() + " was trained with another tokenizer than the one of "
-                    + cfg.data() + ": resume on the same shards");
-        }
+        resumed.ifPresent(c -> FineTuning.checkCompatible(c, corpus, "--resume"));
         Optional<CheckpointStore.Checkpoint> pretrained = resumed.isPresent() ? Optional.empty()
                 : initFrom.map(p -> FineTuning.source(p, hadoop));
-        pretrained.ifPresent(p -> FineTuning.checkCompatible(p, corpus));
-        if (resumed.isEmpty()) {
-            prepareOutput(cfg.output(), hadoop, overwrite);
-        }
+        pretrained.ifPresent(p -> FineTuning.checkCompatible(p, corpus, "--init-from"));
         StorageLevel storage = cfg.sparkStorageLevel();
         JavaRDD<int[]> validation = corpus.windows(spark, SplitAssigner.VALIDATION).persist(storage);
         JavaRDD<int[]> train = corpus.windows(spark, SplitAssigner.TRAIN).persist(storage);
+        // Counting reads every shard once and checks every id against the vocabulary, before
+        // anything is written.
         long trainSequences = train.count();
         long validationSequences = validation.count();
-        if (trainSequences == 0 || validationSequences == 0) {
-            throw new JobConfigException(cfg.data() + " has " + trainSequences + " training and " + validationSequences
-                    + " validation sequences; both splits need at least one (a larger corpus or a smaller context)");
+        if (trainSequences != corpus.manifest().split(SplitAssigner.TRAIN).sequences()
+                || validationSequences != corpus.manifest().split(SplitAssigner.VALIDATION).sequences()) {
+            throw new JobConfigException(cfg.data() + ": the shards hold " + trainSequences + " training and "
+                    + validationSequences + " validation sequences, the manifest says "
+                    + corpus.manifest().split(SplitAssigner.TRAIN).sequences() + " and "
+                    + corpus.manifest().split(SplitAssigner.VALIDATION).sequences());
+        }
+        if (resumed.isEmpty()) {
+            prepareOutput(cfg.output(), hadoop, overwrite);
         }
 
         // Steps: one minibatch on every worker.
@@ -183,7 +186,7 @@ public final class TrainJob implements Callable<Integer> {
                 cfg.warmupSteps(), totalSteps, cfg.cosineDecay());
         RoundTrainer trainer = cfg.averaging().equals("dl4j")
                 ? new Dl4jAveraging(dl4jMaster(sc, net, cfg, workers), workers, batch, vocab, context)
-                : new ParameterAveraging(sc, net, cfg.gradientClip(), batch, vocab, cfg.seed());
+                : new ParameterAveraging(sc, net, cfg.gradientClip(), cfg.replica().equals("graph"), batch, vocab, cfg.seed());
 
         long sequencesPerStep = (long) workers * batch;
         var env = org.nd4j.linalg.factory.Nd4j.getExecutioner().getEnvironmentInformation();

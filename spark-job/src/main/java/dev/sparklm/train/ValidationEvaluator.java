@@ -30,7 +30,7 @@ public final class ValidationEvaluator {
 
     public static Result evaluate(JavaSparkContext sc, MultiLayerNetwork net, JavaRDD<int[]> windows,
                                   int batchSize, int vocabSize) {
-        Replicas.Spec spec = Replicas.Spec.of(net, 0);
+        Replicas.Spec spec = Replicas.Spec.of(net, 0, false);
         RNNFormat format = LanguageModels.outputFormat(net);
         Broadcast<float[]> params = sc.broadcast(net.params().toFloatVector());
         try {
@@ -38,7 +38,8 @@ public final class ValidationEvaluator {
                 double nll = 0;
                 long tokens = 0;
                 if (it.hasNext()) {
-                    MultiLayerNetwork replica = Replicas.borrow(spec);
+                    Replica borrowed = Replicas.borrow(spec);
+                    MultiLayerNetwork replica = borrowed.network();
                     try {
                         replica.setParams(Nd4j.createFromArray(params.value()).reshape(replica.params().shape()));
                         var batches = SequenceBatches.batches(it, batchSize, vocabSize, format);
@@ -48,7 +49,7 @@ public final class ValidationEvaluator {
                             tokens += ds.getFeatures().length();
                         }
                     } finally {
-                        Replicas.giveBack(spec, replica);
+                        Replicas.giveBack(spec, borrowed);
                     }
                 }
                 List<Tuple2<Double, Long>> one = new ArrayList<>();

@@ -35,7 +35,7 @@ class ScheduleOnWorkersTest {
     @Test
     void sparklmWorkersSeeTheIterationCountTheDriverSets() {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext());
-        check(sc, net -> new ParameterAveraging(sc, net, 0, 8, 10, 1));
+        check(sc, net -> new ParameterAveraging(sc, net, 0, true, 8, 10, 1));
     }
 
     @Test
