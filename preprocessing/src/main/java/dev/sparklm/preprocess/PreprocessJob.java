@@ -1,5 +1,7 @@
 package dev.sparklm.preprocess;
 
+import dev.sparklm.shards.ShardManifest;
+
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.not;
@@ -12,8 +14,8 @@ import dev.sparklm.io.PeakMemory;
 import dev.sparklm.io.SparkSessions;
 import dev.sparklm.io.StageProgressLogger;
 import dev.sparklm.io.StagedOutputDirectory;
-import dev.sparklm.preprocess.ShardManifest.SplitInfo;
-import dev.sparklm.preprocess.ShardManifest.TokenizerInfo;
+import dev.sparklm.shards.ShardManifest.SplitInfo;
+import dev.sparklm.shards.ShardManifest.TokenizerInfo;
 import dev.sparklm.preprocess.dedup.Deduplication;
 import dev.sparklm.preprocess.read.DocumentReader;
 import dev.sparklm.preprocess.read.InputListing;

@@ -1,5 +1,7 @@
 package dev.sparklm.preprocess;
 
+import dev.sparklm.shards.ShardManifest;
+
 import dev.sparklm.io.SnakeCaseJson;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package dev.sparklm.preprocess;
 
+import dev.sparklm.shards.ShardManifest;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -11,9 +12,9 @@ import java.security.NoSuchAlgorithmException;
  * its duplicates cannot straddle splits.
  */
 public final class SplitAssigner implements Serializable {
-    public static final String TRAIN = "train";
-    public static final String VALIDATION = "validation";
-    public static final String TEST = "test";
+    public static final String TRAIN = ShardManifest.TRAIN;
+    public static final String VALIDATION = ShardManifest.VALIDATION;
+    public static final String TEST = ShardManifest.TEST;
 
     private final double validationFraction;
     private final double testFraction;

@@ -54,6 +54,6 @@ final class Dl4jAveraging implements RoundTrainer {
         sparkNet.getNetwork().getLayerWiseConfigurations().setIterationCount((int) step);
         sparkNet.fit(minibatches);
         long steps = TrainJob.ceilDiv(TrainJob.ceilDiv(count, batch), workers);
-        return new Round(steps, count, sparkNet.getScore() / context);   // DL4J's score sums over time steps
+        return new Round(steps, count, sparkNet.getScore() / context, 0);   // DL4J's score sums over time steps
     }
 }

@@ -1,7 +1,7 @@
 package dev.sparklm.train;
 
 import dev.sparklm.io.SparkSessions;
-import dev.sparklm.preprocess.SplitAssigner;
+import dev.sparklm.shards.ShardManifest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +48,7 @@ public final class FitBenchmark {
             ShardedCorpus corpus = ShardedCorpus.open(data, spark.sparkContext().hadoopConfiguration());
             vocab = corpus.tokenizer().vocabSize();
             context = corpus.context();
-            windows = corpus.windows(spark, SplitAssigner.TRAIN).take(20_000);
+            windows = corpus.windows(spark, ShardManifest.TRAIN).take(20_000);
         } finally {
             spark.stop();
         }
@@ -65,15 +65,27 @@ public final class FitBenchmark {
             batches.add(SequenceBatches.toDataSet(b, vocab, format));
         }
         int warmup = Math.min(20, steps);
-        for (int i = 0; i < warmup; i++) {
-            net.fit(batches.get(i % batches.size()));
+        String conf = net.getLayerWiseConfigurations().toJson();
+        double tokensPerSecond = 0;
+        for (boolean graph : new boolean[] {false, true}) {
+            Replica replica = new Replica(conf, graph);
+            if (graph && !replica.usesGraph()) {
+                continue;
+            }
+            replica.setListeners(List.of(new GlobalNormClipping(cfg.gradientClip())));
+            for (int i = 0; i < warmup; i++) {
+                replica.fit(batches.get(i % batches.size()));
+            }
+            long t0 = System.nanoTime();
+            for (int i = 0; i < steps; i++) {
+                replica.fit(batches.get(i % batches.size()));
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            tokensPerSecond = (double) steps * batch * context / seconds;
+            System.out.printf("single-JVM fit%s: %,.0f tokens/s (%d steps of %d x %d tokens after %d warm-up, %s threads)%n",
+                    graph ? " (SameDiff graph)" : "", tokensPerSecond, steps, batch, context, warmup,
+                    Nd4j.getEnvironment().maxMasterThreads());
         }
-        long t0 = System.nanoTime();
-        for (int i = 0; i < steps; i++) {
-            net.fit(batches.get(i % batches.size()));
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        double tokensPerSecond = (double) steps * batch * context / seconds;
 
         long matmulParams = net.numParams();
         for (int i = 0; i < net.getnLayers(); i++) {
@@ -86,8 +98,6 @@ public final class FitBenchmark {
         double attention = "gpt".equals(cfg.modelType()) ? 12.0 * cfg.layers() * context * cfg.embedding() : 0;
         double flopsPerToken = 6.0 * matmulParams + attention;
 
-        System.out.printf("single-JVM fit: %,.0f tokens/s (%d steps of %d x %d tokens after %d warm-up, %s threads)%n",
-                tokensPerSecond, steps, batch, context, warmup, Nd4j.getEnvironment().maxMasterThreads());
         System.out.printf("model: %,d parameters, %,d in matmuls; training FLOPs per token: %,.0f%n",
                 net.numParams(), matmulParams, flopsPerToken);
         double peak = matmulPeak();

@@ -62,13 +62,13 @@ final class ParameterAveraging implements RoundTrainer {
                                     TrainJob.mix(roundSeed, worker))).iterator(), false)
                     .treeAggregate(new Sum(), Sum::add, Sum::add);
             if (sum.replicas == 0) {
-                return new Round(0, 0, Double.NaN);
+                return new Round(0, 0, Double.NaN, 0);
             }
             net.setParams(Nd4j.createFromArray(sum.params).divi(sum.replicas).reshape(net.params().shape()));
             if (stateView != null) {
                 stateView.assign(Nd4j.createFromArray(sum.state).divi(sum.replicas).reshape(stateView.shape()));
             }
-            return new Round(sum.steps, sum.windows, sum.loss / sum.minibatches);
+            return new Round(sum.steps, sum.windows, sum.loss / sum.minibatches, sum.fitNanos);
         } finally {
             start.destroy(false);
         }
@@ -85,6 +85,7 @@ final class ParameterAveraging implements RoundTrainer {
         try {
             replica.load(start.params, start.state, start.step, start.epoch);
             Nd4j.getRandom().setSeed(seed);   // dropout draws from the round's and worker's seed
+            long t0 = System.nanoTime();
             Iterator<DataSet> batches = SequenceBatches.batches(windows, batch, vocab, format);
             while (batches.hasNext()) {
                 DataSet ds = batches.next();
@@ -92,6 +93,7 @@ final class ParameterAveraging implements RoundTrainer {
                 out.minibatches++;
                 out.windows += ds.numExamples();
             }
+            out.fitNanos = System.nanoTime() - t0;
             out.replicas = 1;
             out.steps = out.minibatches;
             out.params = replica.params();
@@ -112,6 +114,7 @@ final class ParameterAveraging implements RoundTrainer {
         long minibatches;
         long windows;
         double loss;         // summed mean loss per token of every minibatch
+        long fitNanos;       // the longest time one worker spent fitting (building minibatches included)
         float[] params;
         float[] state;
 
@@ -124,6 +127,7 @@ final class ParameterAveraging implements RoundTrainer {
             }
             replicas += o.replicas;
             steps = Math.max(steps, o.steps);
+            fitNanos = Math.max(fitNanos, o.fitNanos);
             minibatches += o.minibatches;
             windows += o.windows;
             loss += o.loss;

@@ -14,8 +14,11 @@ interface RoundTrainer {
      * @param steps     minibatch steps the round took (the most minibatches one worker fitted)
      * @param windows   training windows fitted, over all workers
      * @param trainLoss mean training loss per token over the round's minibatches (nats)
+     * @param fitNanos  the longest time one worker spent fitting its minibatches (0 if unknown):
+     *                  the rest of the round is the cost of averaging (broadcast, scheduling,
+     *                  aggregation, applying the mean)
      */
-    record Round(long steps, long windows, double trainLoss) {}
+    record Round(long steps, long windows, double trainLoss, long fitNanos) {}
 
     MultiLayerNetwork network();
 

@@ -2,7 +2,7 @@ package dev.sparklm.train;
 
 import dev.sparklm.io.HadoopFiles;
 import dev.sparklm.io.JobConfigException;
-import dev.sparklm.preprocess.ShardManifest;
+import dev.sparklm.shards.ShardManifest;
 import dev.sparklm.tokenizer.Tokenizer;
 import dev.sparklm.tokenizer.TokenizerJson;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import dev.sparklm.io.CommandLineJobs;
 import dev.sparklm.io.HadoopFiles;
 import dev.sparklm.io.JobConfigException;
 import dev.sparklm.io.SparkSessions;
-import dev.sparklm.preprocess.SplitAssigner;
+import dev.sparklm.shards.ShardManifest;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -133,7 +133,7 @@ public final class TrainJob implements Callable<Integer> {
 
         // Data: the shards stay on the executors; only counts reach the driver.
         ShardedCorpus corpus = ShardedCorpus.open(cfg.data(), hadoop);
-        corpus.requireSequences(SplitAssigner.TRAIN, SplitAssigner.VALIDATION);
+        corpus.requireSequences(ShardManifest.TRAIN, ShardManifest.VALIDATION);
         int vocab = corpus.tokenizer().vocabSize();
         int context = corpus.context();
         CheckpointStore checkpoints = new CheckpointStore(cfg.output(), hadoop);
@@ -146,18 +146,18 @@ public final class TrainJob implements Callable<Integer> {
                 : initFrom.map(p -> FineTuning.source(p, hadoop));
         pretrained.ifPresent(p -> FineTuning.checkCompatible(p, corpus, "--init-from"));
         StorageLevel storage = cfg.sparkStorageLevel();
-        JavaRDD<int[]> validation = corpus.windows(spark, SplitAssigner.VALIDATION).persist(storage);
-        JavaRDD<int[]> train = corpus.windows(spark, SplitAssigner.TRAIN).persist(storage);
+        JavaRDD<int[]> validation = corpus.windows(spark, ShardManifest.VALIDATION).persist(storage);
+        JavaRDD<int[]> train = corpus.windows(spark, ShardManifest.TRAIN).persist(storage);
         // Counting reads every shard once and checks every id against the vocabulary, before
         // anything is written.
         long trainSequences = train.count();
         long validationSequences = validation.count();
-        if (trainSequences != corpus.manifest().split(SplitAssigner.TRAIN).sequences()
-                || validationSequences != corpus.manifest().split(SplitAssigner.VALIDATION).sequences()) {
+        if (trainSequences != corpus.manifest().split(ShardManifest.TRAIN).sequences()
+                || validationSequences != corpus.manifest().split(ShardManifest.VALIDATION).sequences()) {
             throw new JobConfigException(cfg.data() + ": the shards hold " + trainSequences + " training and "
                     + validationSequences + " validation sequences, the manifest says "
-                    + corpus.manifest().split(SplitAssigner.TRAIN).sequences() + " and "
-                    + corpus.manifest().split(SplitAssigner.VALIDATION).sequences());
+                    + corpus.manifest().split(ShardManifest.TRAIN).sequences() + " and "
+                    + corpus.manifest().split(ShardManifest.VALIDATION).sequences());
         }
         if (resumed.isEmpty()) {
             prepareOutput(cfg.output(), hadoop, overwrite);

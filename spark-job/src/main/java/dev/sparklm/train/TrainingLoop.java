@@ -40,6 +40,7 @@ final class TrainingLoop {
     private Path bestCheckpoint;
     private Path lastCheckpoint;
     private long trainingNanos;
+    private long workerFitNanos;
     private boolean stoppedEarly;
     private final Instant start = Instant.now();
 
@@ -107,6 +108,7 @@ final class TrainingLoop {
         long t0 = System.nanoTime();
         RoundTrainer.Round r = s.trainer().fit(round, step, epoch);
         trainingNanos += System.nanoTime() - t0;
+        workerFitNanos += r.fitNanos();
         step += r.steps();
         tokensSeen += r.windows() * s.context();
         epochPosition += r.windows();
@@ -124,9 +126,10 @@ final class TrainingLoop {
         double learningRate = s.schedule().valueAt((int) step, epoch - 1);   // where the schedule now is
         double tokensPerSecond = tokensSeen / (trainingNanos / 1e9);
         long remaining = (long) ((s.totalSteps() - step) * sequencesPerStep * s.context() / tokensPerSecond);
-        LOG.info("epoch {}/{} step {}/{} | tokens {} | lr {} | train loss {} | {} tokens/s | ETA {}",
+        LOG.info("epoch {}/{} step {}/{} | tokens {} | lr {} | train loss {} | {} tokens/s | ETA {}{}",
                 epoch, s.cfg().epochs(), step, s.totalSteps(), tokensSeen, String.format("%.2e", learningRate),
-                TrainJob.fmt(trainLoss), Math.round(tokensPerSecond), TrainJob.formatDuration(Duration.ofSeconds(remaining)));
+                TrainJob.fmt(trainLoss), Math.round(tokensPerSecond), TrainJob.formatDuration(Duration.ofSeconds(remaining)),
+                workerFitNanos > 0 ? String.format(" | averaging %.1f%% of round time", 100.0 * averagingShare()) : "");
     }
 
     private void evaluateAndCheckpoint() {
@@ -181,6 +184,11 @@ final class TrainingLoop {
         m.put("tokens_per_sec", tokensPerSecond);
         m.put("elapsed_sec", elapsed);
         return m;
+    }
+
+    /** Share of the rounds' wall time outside the slowest worker's fitting: the cost of averaging. */
+    double averagingShare() {
+        return trainingNanos == 0 ? Double.NaN : 1.0 - (double) workerFitNanos / trainingNanos;
     }
 
     /** Wall time spent in training rounds so far. */

@@ -9,7 +9,7 @@ import dev.sparklm.io.CommandLineJobs;
 import dev.sparklm.io.JobConfigException;
 import dev.sparklm.preprocess.PreprocessConfig;
 import dev.sparklm.preprocess.PreprocessJob;
-import dev.sparklm.preprocess.ShardManifest;
+import dev.sparklm.shards.ShardManifest;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sparklm.io.JobConfigException;
 import dev.sparklm.preprocess.PreprocessConfig;
 import dev.sparklm.preprocess.PreprocessJob;
-import dev.sparklm.preprocess.ShardManifest;
+import dev.sparklm.shards.ShardManifest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,8 +62,11 @@ class EndToEndTest {
         double uniform = Math.log(manifest.tokenizer().vocabSize());
         assertEquals(uniform, result.initialValidationLoss(), 0.3, "an untrained model guesses about uniformly");
         assertTrue(result.validationLoss() < 2.9, "validation loss after training: " + result.validationLoss());
-        long steps = 2 * TrainJob.ceilDiv(TrainJob.ceilDiv(manifest.split("train").sequences(), 16), 2);
-        assertEquals(steps, result.steps());
+        // Steps and tokens as the workers counted what they fitted: every training window once
+        // per epoch, in minibatches of 16 on each of 2 workers.
+        long sequences = manifest.split("train").sequences();
+        assertEquals(2 * ((sequences + 31) / 32), result.steps());
+        assertEquals(2 * sequences * 32, result.tokensSeen());
 
         // metrics.jsonl: one line before training and one per epoch, loss falling.
         List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparklm.preprocess.PreprocessConfig;
 import dev.sparklm.preprocess.PreprocessJob;
-import dev.sparklm.preprocess.ShardManifest;
+import dev.sparklm.shards.ShardManifest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.sparklm.preprocess;
+package dev.sparklm.shards;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.sparklm.io.SnakeCaseJson;
@@ -29,6 +29,10 @@ public record ShardManifest(
     public static final int SCHEMA_VERSION = 1;
     public static final String FILE_NAME = "manifest.json";
     public static final String COLUMN = "input_ids";
+    /** The splits' names (their directories and keys in {@code splits}). */
+    public static final String TRAIN = "train";
+    public static final String VALIDATION = "validation";
+    public static final String TEST = "test";
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     /** @param trainingChunks distinct pre-tokenized chunks the BPE was trained on (0 for "char") */
