@@ -121,18 +121,22 @@ public final class GptGraph {
         out.getGradients().forEach((name, g) -> {
             if (name.equals(TOKENS)) {
                 gradients.put(embeddingKey, embeddingGradient(ids, g, sd.getArrForVarName(embeddingName).shape()));
+                g.close();
             } else {
                 gradients.put(parameterKeys.get(name), g);
             }
         });
-        return new Step(out.getOutputs().get(loss.name()).getDouble(0), gradients);
+        INDArray lossValue = out.getOutputs().get(loss.name());
+        double value = lossValue.getDouble(0);
+        lossValue.close();
+        return new Step(value, gradients);
     }
 
     /** The embedding's gradient: each looked-up row's gradient added to its id's row. */
     static INDArray embeddingGradient(INDArray ids, INDArray rowGradients, long[] shape) {
         int channels = (int) shape[1];
-        int[] id = ids.dup('c').data().asInt();
-        float[] g = rowGradients.dup('c').data().asFloat();
+        int[] id = ids.reshape(-1).toIntVector();
+        float[] g = rowGradients.reshape(-1).toFloatVector();
         float[] sum = new float[(int) (shape[0] * channels)];
         for (int n = 0; n < id.length; n++) {
             int to = id[n] * channels;
@@ -154,6 +158,10 @@ public final class GptGraph {
         return copies.size();
     }
 
-    /** @param gradients by the network's parameter key ("layer_param") */
+    /**
+     * @param gradients by the network's parameter key ("layer_param"); fresh arrays the caller
+     *                  closes when done (ND4J frees native memory on close or, late, on garbage
+     *                  collection, which a nearly empty Java heap rarely triggers)
+     */
     public record Step(double loss, Map<String, INDArray> gradients) {}
 }

@@ -102,14 +102,18 @@ final class Replica {
             // regularization (weight decay) term, which is not part of the loss.
             return (net.score() - net.calcRegularizationScore(true)) * batch / tokens;
         }
-        GptGraph.Step step = graph.step(minibatch.getFeatures().castTo(DataType.INT),
-                minibatch.getLabels().reshape(-1).castTo(DataType.INT));
+        INDArray ids = minibatch.getFeatures().castTo(DataType.INT);
+        INDArray next = minibatch.getLabels().reshape(-1).castTo(DataType.INT);
+        GptGraph.Step step = graph.step(ids, next);
         Gradient gradient = new DefaultGradient(net.getFlattenedGradients());
         step.gradients().forEach((key, g) -> {
             INDArray view = gradientViews.get(key);
             view.assign(g);
             gradient.setGradientFor(key, view);
+            g.close();   // native memory: freed now, not whenever the garbage collector runs
         });
+        ids.close();
+        next.close();
         for (TrainingListener listener : net.getListeners()) {
             listener.onGradientCalculation(net);
         }

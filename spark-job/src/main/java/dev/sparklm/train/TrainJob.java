@@ -39,9 +39,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The training job. Reads top to bottom: configuration -> shards -> model -> for each epoch,
- * chunks of averaging rounds through DL4J's parameter averaging (progress after each) ->
- * validation loss -> metrics.jsonl -> checkpoint.
+ * The training job. Reads top to bottom: configuration -> shards (checked) -> model -> the
+ * round trainer ({@link ParameterAveraging}, or DL4J's master) -> {@link TrainingLoop}: for each
+ * epoch an {@link EpochFeed}, one averaging round at a time -> validation loss -> metrics.jsonl
+ * -> checkpoint.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, version = "sparklm 0.1.0", sortOptions = false,
         description = {"Trains a language model on the preprocessing job's shards with Spark parameter averaging.",
@@ -77,8 +78,12 @@ public final class TrainJob implements Callable<Integer> {
         System.exit(CommandLineJobs.execute(new TrainJob(), args));
     }
 
-    /** What a run achieved. */
-    /** @param averagingShare share of worker time not spent fitting (NaN unless spark.collect-stats) */
+    /**
+     * What a run achieved.
+     *
+     * @param averagingShare share of the rounds' wall time outside the slowest worker's fitting
+     *                       (spark.averaging = dl4j: from DL4J's statistics, NaN unless spark.collect-stats)
+     */
     public record Result(long steps, long tokensSeen, double initialValidationLoss, double validationLoss,
                          double tokensPerSecond, Path lastCheckpoint, boolean stoppedEarly, double averagingShare) {
 
@@ -219,9 +224,15 @@ public final class TrainJob implements Callable<Integer> {
         }
         try {
             Result result = loop.run(initialLoss);
-            if (cfg.collectStats() && trainer instanceof Dl4jAveraging dl4j) {
-                result = result.withAveragingShare(
-                        TrainingStatsReport.log(dl4j.sparkNet().getSparkTrainingStats(), loop.trainingMillis(), workers));
+            if (trainer instanceof Dl4jAveraging dl4j) {
+                if (cfg.collectStats()) {
+                    result = result.withAveragingShare(
+                            TrainingStatsReport.log(dl4j.sparkNet().getSparkTrainingStats(), loop.trainingMillis(), workers));
+                }
+            } else {
+                result = result.withAveragingShare(loop.averagingShare());
+                LOG.info("parameter averaging: {}% of the rounds' wall time outside the slowest worker's fitting",
+                        String.format("%.1f", 100 * loop.averagingShare()));
             }
             Map<String, Long> memory = dev.sparklm.io.PeakMemory.of(spark);
             LOG.info("peak JVM heap: driver {} MiB of {} MiB; executors {} MiB (ND4J's arrays live off-heap)",

@@ -13,10 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The training loop on the driver: for each epoch, the windows in a seeded order, fed to DL4J's
- * parameter averaging a chunk of rounds at a time (a progress line after each); every
- * {@code evaluation.every-rounds} rounds and at each epoch's end: validation, a metrics line,
- * a checkpoint, and the early-stopping check. Its state is exactly what a checkpoint's
+ * The training loop on the driver: for each epoch, an {@link EpochFeed} of the windows in a
+ * seeded order, one {@link RoundTrainer#fit} per averaging round (a progress line every
+ * {@code log-every-rounds}); every {@code evaluation.every-rounds} rounds and at each epoch's end:
+ * validation, a metrics line, a checkpoint, and the early-stopping check. Steps, tokens and the
+ * epoch position come from what the workers report. Its state is exactly what a checkpoint's
  * {@link TrainingState} records, so a resumed run continues where the checkpoint was taken.
  */
 final class TrainingLoop {
