@@ -9,7 +9,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -48,9 +47,7 @@ final class ParameterAveraging implements RoundTrainer {
 
     @Override
     public Round fit(JavaRDD<int[]> round, long step, int epoch) {
-        INDArray stateView = net.getUpdater().getStateViewArray();
-        Broadcast<Start> start = sc.broadcast(new Start(net.params().toFloatVector(),
-                stateView == null ? new float[0] : stateView.toFloatVector(), step, epoch));
+        Broadcast<Start> start = sc.broadcast(new Start(net.params().toFloatVector(), Replica.optimizerState(net), step, epoch));
         try {
             Replicas.Spec spec = this.spec;
             int batch = this.batch;
@@ -65,9 +62,7 @@ final class ParameterAveraging implements RoundTrainer {
                 return new Round(0, 0, Double.NaN, 0);
             }
             net.setParams(Nd4j.createFromArray(sum.params).divi(sum.replicas).reshape(net.params().shape()));
-            if (stateView != null) {
-                stateView.assign(Nd4j.createFromArray(sum.state).divi(sum.replicas).reshape(stateView.shape()));
-            }
+            Replica.setOptimizerState(net, Nd4j.createFromArray(sum.state).divi(sum.replicas));
             return new Round(sum.steps, sum.windows, sum.loss / sum.minibatches, sum.fitNanos);
         } finally {
             start.destroy(false);

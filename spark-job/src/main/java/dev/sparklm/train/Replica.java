@@ -71,10 +71,7 @@ final class Replica {
     /** The round's starting point: parameters, optimizer state, global step and epoch. */
     void load(float[] params, float[] state, long step, int epoch) {
         net.setParams(Nd4j.createFromArray(params).reshape(net.params().shape()));
-        INDArray stateView = net.getUpdater().getStateViewArray();
-        if (stateView != null) {
-            stateView.assign(Nd4j.createFromArray(state).reshape(stateView.shape()));
-        }
+        setOptimizerState(net, Nd4j.createFromArray(state));
         // The learning-rate schedule reads the global step.
         net.getLayerWiseConfigurations().setIterationCount((int) step);
         net.getLayerWiseConfigurations().setEpochCount(epoch - 1);
@@ -88,8 +85,21 @@ final class Replica {
     }
 
     float[] state() {
+        return optimizerState(net);
+    }
+
+    /** A network's optimizer (updater) state as one flat vector; empty for an optimizer without state. */
+    static float[] optimizerState(MultiLayerNetwork net) {
         INDArray stateView = net.getUpdater().getStateViewArray();
         return stateView == null ? new float[0] : stateView.toFloatVector();
+    }
+
+    /** Sets a network's optimizer state from a flat vector of {@link #optimizerState}'s layout. */
+    static void setOptimizerState(MultiLayerNetwork net, INDArray state) {
+        INDArray stateView = net.getUpdater().getStateViewArray();
+        if (stateView != null) {
+            stateView.assign(state.reshape(stateView.shape()));
+        }
     }
 
     /** One optimizer step on a minibatch; returns its mean loss per predicted token (nats). */

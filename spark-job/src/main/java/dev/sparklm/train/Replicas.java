@@ -34,7 +34,8 @@ final class Replicas {
             conf.setIterationCount(0);   // the count changes every round; the model does not
             conf.setEpochCount(0);
             String json = conf.toJson();
-            return new Spec(sha256(json), json, gradientClip, graph);
+            return new Spec(java.util.HexFormat.of().formatHex(CheckpointStore.sha256()
+                    .digest(json.getBytes(java.nio.charset.StandardCharsets.UTF_8))), json, gradientClip, graph);
         }
     }
 
@@ -58,15 +59,6 @@ final class Replicas {
     static synchronized void giveBack(Spec spec, Replica replica) {
         if (spec.key().equals(currentKey)) {
             (spec.graph() ? IDLE_GRAPHS : IDLE).push(replica);
-        }
-    }
-
-    private static String sha256(String s) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
