@@ -11,6 +11,9 @@ import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.internal.InferenceSession;
+import org.nd4j.autodiff.listeners.At;
+import org.nd4j.autodiff.listeners.Operation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -41,6 +44,19 @@ public final class GptGraph {
     private final Map<String, String> parameterKeys = new LinkedHashMap<>();
     /** Graph variables that hold a copy of a parameter, not the parameter itself. */
     private final Map<String, INDArray> copies = new LinkedHashMap<>();
+    /** Gradient variable of the backward graph -> the network's parameter key (or TOKENS). */
+    private final Map<String, String> gradientOf = new LinkedHashMap<>();
+    /** What a training step reads: the gradients and the loss. */
+    private final List<String> outputs;
+    /**
+     * The backward graph's session, owned here rather than one per thread inside SameDiff: Spark
+     * runs each round on some thread of its pool, and a replica trains on one thread at a time.
+     */
+    private final InferenceSession training;
+    private final StepMemory memory = new StepMemory();
+    /** The forward graph's session, for the loss alone (evaluation). */
+    private final InferenceSession scoring;
+    private final StepMemory scoringMemory = new StepMemory();
 
     private GptGraph(MultiLayerNetwork net) {
         this.context = LanguageModels.fixedContext(net.getLayerWiseConfigurations());
@@ -84,6 +100,23 @@ public final class GptGraph {
         }
         this.loss = sd.sum(sd.loss.sparseSoftmaxCrossEntropy(logits, next));
         sd.setLossVariables(loss);
+        sd.createGradFunction();
+        SameDiff backward = sd.getFunction("grad");
+        // Lets the session hand each intermediate array back as soon as no op needs it (M2.1's
+        // calculateGradientsAndOutputs switches this off, and then nothing is freed until GC).
+        backward.setEnableCache(true);
+        for (String name : parameterKeys.keySet()) {
+            if (!name.equals(embeddingName)) {
+                gradientOf.put(sd.getVariable(name).getGradient().name(), parameterKeys.get(name));
+            }
+        }
+        gradientOf.put(sd.getVariable(TOKENS).getGradient().name(), TOKENS);
+        outputs = new ArrayList<>(gradientOf.keySet());
+        outputs.add(loss.name());
+        training = new InferenceSession(backward);
+        training.setMmgr(memory);
+        scoring = new InferenceSession(sd);
+        scoring.setMmgr(scoringMemory);
     }
 
     /**
@@ -105,31 +138,47 @@ public final class GptGraph {
     }
 
     /**
-     * Loss (summed over the minibatch's predicted tokens) and its gradient for every parameter,
-     * by the network's parameter key.
+     * Loss (summed over the minibatch's predicted tokens) and its gradient for every parameter.
      *
-     * @param ids  [batch, context] input ids
-     * @param next [batch * context] the ids to predict, row-major
+     * @param ids       [batch, context] input ids
+     * @param next      [batch * context] the ids to predict, row-major
+     * @param gradients by the network's parameter key ("layer_param"): the arrays to write each
+     *                  parameter's gradient into (of its shape; any ordering)
+     * @return the loss summed over the minibatch's predicted tokens
      */
-    public Step step(INDArray ids, INDArray next) {
-        Map<String, INDArray> placeholders = Map.of(IDS, ids, NEXT, next);
-        List<String> wanted = new ArrayList<>(parameterKeys.keySet());
-        wanted.remove(embeddingName);
-        wanted.add(TOKENS);
-        var out = sd.calculateGradientsAndOutputs(placeholders, List.of(loss.name()), wanted);
-        Map<String, INDArray> gradients = new LinkedHashMap<>();
-        out.getGradients().forEach((name, g) -> {
-            if (name.equals(TOKENS)) {
-                gradients.put(embeddingKey, embeddingGradient(ids, g, sd.getArrForVarName(embeddingName).shape()));
-                g.close();
+    public double step(INDArray ids, INDArray next, Map<String, INDArray> gradients) {
+        Map<String, INDArray> out = training.output(outputs, Map.of(IDS, ids, NEXT, next), null, List.of(), List.of(),
+                At.defaultAt(Operation.TRAINING));
+        gradientOf.forEach((name, key) -> {
+            INDArray g = out.get(name);
+            if (key.equals(TOKENS)) {
+                INDArray sum = embeddingGradient(ids, g, sd.getArrForVarName(embeddingName).shape());
+                gradients.get(embeddingKey).assign(sum);
+                sum.close();
             } else {
-                gradients.put(parameterKeys.get(name), g);
+                gradients.get(key).assign(g);
             }
         });
-        INDArray lossValue = out.getOutputs().get(loss.name());
-        double value = lossValue.getDouble(0);
-        lossValue.close();
-        return new Step(value, gradients);
+        double value = out.get(loss.name()).getDouble(0);
+        memory.recycle();
+        return value;
+    }
+
+    /**
+     * The loss alone, summed over the minibatch's predicted tokens (nats): a forward pass, for
+     * evaluation.
+     */
+    public double loss(INDArray ids, INDArray next) {
+        INDArray out = scoring.output(List.of(loss.name()), Map.of(IDS, ids, NEXT, next), null, List.of(), List.of(),
+                At.defaultAt(Operation.INFERENCE)).get(loss.name());
+        double value = out.getDouble(0);
+        scoringMemory.recycle();
+        return value;
+    }
+
+    /** The native memory of the training steps: one step's arrays, allocated at the first step. */
+    public StepMemory.Use stepMemory() {
+        return memory.use();
     }
 
     /** The embedding's gradient: each looked-up row's gradient added to its id's row. */
@@ -157,11 +206,4 @@ public final class GptGraph {
     public int copies() {
         return copies.size();
     }
-
-    /**
-     * @param gradients by the network's parameter key ("layer_param"); fresh arrays the caller
-     *                  closes when done (ND4J frees native memory on close or, late, on garbage
-     *                  collection, which a nearly empty Java heap rarely triggers)
-     */
-    public record Step(double loss, Map<String, INDArray> gradients) {}
 }

@@ -113,7 +113,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         var windows = corpus.windows(spark, split).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK_SER());
         try {
             ValidationEvaluator.Result v = ValidationEvaluator.evaluate(sc, c.network(), windows, batchSize,
-                    c.tokenizer().vocabSize());
+                    c.tokenizer().vocabSize(), true);
             return new Result(v.loss(), v.tokens(), corpus.targetBytes(sc, windows), 0);
         } finally {
             windows.unpersist(false);

@@ -2,6 +2,7 @@ package dev.sparklm.train;
 
 import dev.sparklm.model.GptGraph;
 import dev.sparklm.model.SameDiffNoise;
+import dev.sparklm.model.StepMemory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,11 @@ final class Replica {
         return graph != null;
     }
 
+    /** The native memory of a graph replica's steps (null for a network replica). */
+    StepMemory.Use graphStepMemory() {
+        return graph == null ? null : graph.stepMemory();
+    }
+
     void setListeners(List<TrainingListener> listeners) {
         net.setListeners(listeners);
     }
@@ -78,6 +84,27 @@ final class Replica {
         if (graph != null) {
             graph.refresh();
         }
+    }
+
+    /** Parameters alone, for evaluation. */
+    void load(float[] params) {
+        net.setParams(Nd4j.createFromArray(params).reshape(net.params().shape()));
+        if (graph != null) {
+            graph.refresh();
+        }
+    }
+
+    /** The negative log-likelihood of the minibatch's next ids, summed over its predicted tokens (nats). */
+    double negativeLogLikelihood(DataSet minibatch) {
+        if (graph == null) {
+            return ValidationEvaluator.negativeLogLikelihood(net, minibatch);
+        }
+        INDArray ids = minibatch.getFeatures().castTo(DataType.INT);
+        INDArray next = minibatch.getLabels().reshape(-1).castTo(DataType.INT);
+        double loss = graph.loss(ids, next);
+        ids.close();
+        next.close();
+        return loss;
     }
 
     float[] params() {
@@ -114,16 +141,11 @@ final class Replica {
         }
         INDArray ids = minibatch.getFeatures().castTo(DataType.INT);
         INDArray next = minibatch.getLabels().reshape(-1).castTo(DataType.INT);
-        GptGraph.Step step = graph.step(ids, next);
-        Gradient gradient = new DefaultGradient(net.getFlattenedGradients());
-        step.gradients().forEach((key, g) -> {
-            INDArray view = gradientViews.get(key);
-            view.assign(g);
-            gradient.setGradientFor(key, view);
-            g.close();   // native memory: freed now, not whenever the garbage collector runs
-        });
+        double loss = graph.step(ids, next, gradientViews);
         ids.close();
         next.close();
+        Gradient gradient = new DefaultGradient(net.getFlattenedGradients());
+        gradientViews.forEach(gradient::setGradientFor);
         for (TrainingListener listener : net.getListeners()) {
             listener.onGradientCalculation(net);
         }
@@ -133,6 +155,6 @@ final class Replica {
         net.params().subi(net.getFlattenedGradients().reshape(net.params().shape()));
         net.getLayerWiseConfigurations().setIterationCount(iteration + 1);
         graph.refresh();
-        return step.loss() / tokens;
+        return loss / tokens;
     }
 }

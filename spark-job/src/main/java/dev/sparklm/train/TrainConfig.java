@@ -66,6 +66,11 @@ public record TrainConfig(
         return heads;
     }
 
+    /** Whether a GPT trains and is scored as one SameDiff graph ({@code spark.replica = graph}). */
+    boolean graphReplicas() {
+        return replica.equals("graph");
+    }
+
     private static String storageLevel(JobConfigLoader.Reader r) {
         String level = r.string("spark.storage-level");
         try {

@@ -191,7 +191,7 @@ public final class TrainJob implements Callable<Integer> {
                 cfg.warmupSteps(), totalSteps, cfg.cosineDecay());
         RoundTrainer trainer = cfg.averaging().equals("dl4j")
                 ? new Dl4jAveraging(dl4jMaster(sc, net, cfg, workers), workers, batch, vocab, context)
-                : new ParameterAveraging(sc, net, cfg.gradientClip(), cfg.replica().equals("graph"), batch, vocab, cfg.seed());
+                : new ParameterAveraging(sc, net, cfg.gradientClip(), cfg.graphReplicas(), batch, vocab, cfg.seed());
 
         long sequencesPerStep = (long) workers * batch;
         var env = org.nd4j.linalg.factory.Nd4j.getExecutioner().getEnvironmentInformation();
@@ -217,7 +217,7 @@ public final class TrainJob implements Callable<Integer> {
             loop = new TrainingLoop(setup, initialLoss);
             loop.resumeFrom(resumed.get().state(), resumed.get().path());
         } else {
-            initialLoss = ValidationEvaluator.evaluate(sc, net, validation, batch, vocab).loss();
+            initialLoss = ValidationEvaluator.evaluate(sc, net, validation, batch, vocab, cfg.graphReplicas()).loss();
             LOG.info("step 0: validation loss {} (a uniform guess is ln {} = {})", fmt(initialLoss), vocab, fmt(Math.log(vocab)));
             metrics.append(TrainingLoop.record(0, 0, 0, Double.NaN, initialLoss, 0, 0));
             loop = new TrainingLoop(setup, initialLoss);

@@ -135,7 +135,7 @@ final class TrainingLoop {
 
     private void evaluateAndCheckpoint() {
         ValidationEvaluator.Result r = ValidationEvaluator.evaluate(s.sc(), s.trainer().network(), s.validation(),
-                s.cfg().batchSizePerWorker(), s.vocab());
+                s.cfg().batchSizePerWorker(), s.vocab(), s.cfg().graphReplicas());
         validationLoss = r.loss();
         double bitsPerByte = r.loss() * r.tokens() / Math.log(2) / s.validationBytes();
         boolean improved = validationLoss < best - s.cfg().minImprovement();

@@ -28,9 +28,14 @@ public final class ValidationEvaluator {
         }
     }
 
+    /**
+     * @param graph score a GPT with its SameDiff graph ({@link dev.sparklm.model.GptGraph}), as
+     *              training does with {@code train.spark.replica = graph}: the replicas training
+     *              keeps serve evaluation too, and a forward pass costs less than the network's
+     */
     public static Result evaluate(JavaSparkContext sc, MultiLayerNetwork net, JavaRDD<int[]> windows,
-                                  int batchSize, int vocabSize) {
-        Replicas.Spec spec = Replicas.Spec.of(net, 0, false);
+                                  int batchSize, int vocabSize, boolean graph) {
+        Replicas.Spec spec = Replicas.Spec.of(net, 0, graph);
         RNNFormat format = LanguageModels.outputFormat(net);
         Broadcast<float[]> params = sc.broadcast(net.params().toFloatVector());
         try {
@@ -38,18 +43,17 @@ public final class ValidationEvaluator {
                 double nll = 0;
                 long tokens = 0;
                 if (it.hasNext()) {
-                    Replica borrowed = Replicas.borrow(spec);
-                    MultiLayerNetwork replica = borrowed.network();
+                    Replica replica = Replicas.borrow(spec);
                     try {
-                        replica.setParams(Nd4j.createFromArray(params.value()).reshape(replica.params().shape()));
+                        replica.load(params.value());
                         var batches = SequenceBatches.batches(it, batchSize, vocabSize, format);
                         while (batches.hasNext()) {
                             DataSet ds = batches.next();
-                            nll += negativeLogLikelihood(replica, ds);
+                            nll += replica.negativeLogLikelihood(ds);
                             tokens += ds.getFeatures().length();
                         }
                     } finally {
-                        Replicas.giveBack(spec, borrowed);
+                        Replicas.giveBack(spec, replica);
                     }
                 }
                 List<Tuple2<Double, Long>> one = new ArrayList<>();
@@ -70,19 +74,20 @@ public final class ValidationEvaluator {
         INDArray probs = net.output(ds.getFeatures(), false);              // [batch, vocab, time] or [batch, time, vocab]
         boolean ncw = LanguageModels.outputFormat(net) == RNNFormat.NCW;
         long batch = probs.size(0);
-        long vocab = probs.size(ncw ? 1 : 2);
         long time = probs.size(ncw ? 2 : 1);
-        float[] p = probs.dup('c').data().asFloat();
-        float[] next = ds.getLabels().dup('c').data().asFloat();   // [b, 1, t] or [b, t, 1]: the same layout
+        INDArray next = ds.getLabels();                                     // [b, 1, t] or [b, t, 1]
         double nll = 0;
+        // One element read per target: copying the [batch, time, vocab] probabilities to the heap
+        // would cost more than the forward pass at a large vocabulary.
         for (long b = 0; b < batch; b++) {
             for (long t = 0; t < time; t++) {
-                long id = (long) next[(int) (b * time + t)];
-                float q = p[(int) (ncw ? (b * vocab + id) * time + t : (b * time + t) * vocab + id)];
+                long id = ncw ? next.getLong(b, 0, t) : next.getLong(b, t, 0);
+                float q = ncw ? probs.getFloat(b, id, t) : probs.getFloat(b, t, id);
                 // A probability that underflowed to 0 counts as e^-69, not as an infinite loss.
                 nll -= Math.log(Math.max(q, 1e-30));
             }
         }
+        probs.close();
         return nll;
     }
 }

@@ -86,7 +86,7 @@ class EndToEndTest {
         ShardedCorpus corpus = ShardedCorpus.open(data.toString(), sc.hadoopConfiguration());
         assertEquals(corpus.tokenizer(), checkpoint.tokenizer());
         JavaRDD<int[]> validation = corpus.windows(spark, "validation");
-        double reloaded = ValidationEvaluator.evaluate(sc, checkpoint.network(), validation, 16, corpus.tokenizer().vocabSize()).loss();
+        double reloaded = ValidationEvaluator.evaluate(sc, checkpoint.network(), validation, 16, corpus.tokenizer().vocabSize(), false).loss();
         assertEquals(result.validationLoss(), reloaded, 1e-5);
         assertEquals(2, new CheckpointStore(run.toString(), sc.hadoopConfiguration()).list().size(), "keep-last 2");
 

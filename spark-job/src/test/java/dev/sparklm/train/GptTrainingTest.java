@@ -47,7 +47,7 @@ class GptTrainingTest {
         CheckpointStore.Checkpoint c = CheckpointStore.load(run.toString(), sc.hadoopConfiguration());
         ShardedCorpus corpus = ShardedCorpus.open(data.toString(), sc.hadoopConfiguration());
         double reloaded = ValidationEvaluator.evaluate(sc, c.network(), corpus.windows(spark, "validation"), 16,
-                corpus.tokenizer().vocabSize()).loss();
+                corpus.tokenizer().vocabSize(), false).loss();   // the network's forward pass: training scored with the graph
         assertEquals(result.validationLoss(), reloaded, 1e-5);
 
         TextGenerator generator = new TextGenerator(c.network(), c.tokenizer(), c.state().context());

@@ -76,7 +76,7 @@ class HdfsRoundTripTest {
         ShardedCorpus corpus = ShardedCorpus.open(hdfs + "/lm/data", spark.sparkContext().hadoopConfiguration());
         double reloaded = ValidationEvaluator.evaluate(
                 org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext()),
-                loaded.network(), corpus.windows(spark, "validation"), 8, corpus.tokenizer().vocabSize()).loss();
+                loaded.network(), corpus.windows(spark, "validation"), 8, corpus.tokenizer().vocabSize(), false).loss();
         assertEquals(result.validationLoss(), reloaded, 1e-5);
         assertEquals(1, fs.listStatus(new org.apache.hadoop.fs.Path("/lm/run/checkpoints")).length,
                 "one checkpoint and no temporaries left");

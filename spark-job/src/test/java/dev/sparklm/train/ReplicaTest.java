@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparklm.model.GptGraph;
+import dev.sparklm.model.StepMemory;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,14 +61,15 @@ class ReplicaTest {
         net.setInput(ds.getFeatures());
         net.setLabels(ds.getLabels());
         net.computeGradientAndScore();
-        GptGraph.Step step = graph.step(ds.getFeatures().castTo(DataType.INT), ds.getLabels().reshape(-1).castTo(DataType.INT));
-
-        assertEquals(net.score() * BATCH, step.loss(), 1e-4 * step.loss(), "DL4J's score is the sum over the minibatch's tokens / batch");
         Map<String, INDArray> expected = net.gradient().gradientForVariable();
-        assertEquals(expected.keySet(), step.gradients().keySet());
+        Map<String, INDArray> actual = new LinkedHashMap<>();
+        expected.forEach((key, e) -> actual.put(key, Nd4j.zeros(e.dataType(), e.shape())));
+        double loss = graph.step(ds.getFeatures().castTo(DataType.INT), ds.getLabels().reshape(-1).castTo(DataType.INT), actual);
+
+        assertEquals(net.score() * BATCH, loss, 1e-4 * loss, "DL4J's score is the sum over the minibatch's tokens / batch");
         for (String key : expected.keySet()) {
             INDArray e = expected.get(key).castTo(DataType.DOUBLE);
-            INDArray a = step.gradients().get(key).castTo(DataType.DOUBLE).reshape(e.shape());
+            INDArray a = actual.get(key).castTo(DataType.DOUBLE).reshape(e.shape());
             double scale = Math.max(1e-3, e.norm2Number().doubleValue());
             assertEquals(0, a.sub(e).norm2Number().doubleValue() / scale, 1e-3, key + ": relative difference");
         }
@@ -112,6 +115,25 @@ class ReplicaTest {
         assertTrue(Math.sqrt(moved) > 1e-2, "the parameters moved: " + Math.sqrt(moved));
         assertEquals(0, Math.sqrt(differ / moved), 1e-3, "parameters after 4 steps, relative to how far they moved");
         assertEquals(4, viaGraph.network().getIterationCount());
+    }
+
+    @Test
+    void aGraphReplicaReusesOneStepsMemoryWhicheverThreadRunsIt() throws Exception {
+        Replica replica = new Replica(TrainJob.modelConfiguration(config(Map.of()), VOCAB, CONTEXT, 10).toJson(), true);
+        DataSet ds = SequenceBatches.toDataSet(windows(3), VOCAB, RNNFormat.NWC);
+        replica.fit(ds);
+        StepMemory.Use first = replica.graphStepMemory();
+        assertTrue(first.bytes() > 0 && first.allocated() < first.handedOut(),
+                "arrays no op reads any more are handed out again within the step: " + first);
+        // Spark runs each round on some thread of its pool.
+        for (int s = 0; s < 4; s++) {
+            Thread worker = new Thread(() -> replica.fit(ds));
+            worker.start();
+            worker.join();
+        }
+        StepMemory.Use after = replica.graphStepMemory();
+        assertEquals(5 * first.handedOut(), after.handedOut(), "every step's arrays come from the step memory, on any thread");
+        assertEquals(first.bytes(), after.bytes(), "native bytes of the step arrays after 5 steps on 5 threads");
     }
 
     @Test
