@@ -19,7 +19,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--prompt", defaultValue = "", description = "text to continue (default: start of a document)")
     String prompt;
 
-    @Option(names = "--max-tokens", defaultValue = "300", description = "tokens to generate (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-tokens", defaultValue = "300", description = "tokens to generate at most (default: ${DEFAULT-VALUE}); fewer when the model ends the document")
     int maxTokens;
 
     @Option(names = "--temperature", defaultValue = "0.8", description = "0 = greedy (default: ${DEFAULT-VALUE})")
@@ -30,6 +30,10 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--top-p", defaultValue = "1.0", description = "nucleus sampling: the likeliest tokens whose probabilities add up to p; 1 = all (default: ${DEFAULT-VALUE})")
     double topP;
+
+    @Option(names = "--across-documents", description = "keep generating after the model ends a document "
+            + "(<|endoftext|> is then printed like any token); by default generation stops there")
+    boolean acrossDocuments;
 
     @Option(names = "--seed", defaultValue = "42", description = "sampling seed: the same seed gives the same text (default: ${DEFAULT-VALUE})")
     long seed;
@@ -46,7 +50,7 @@ public final class GenerateCommand implements Callable<Integer> {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         out.print(prompt);
         new TextGenerator(c.network(), c.tokenizer(), c.state().context())
-                .generate(prompt, maxTokens, temperature, topK, topP, seed, out::print);
+                .generate(prompt, maxTokens, temperature, topK, topP, seed, !acrossDocuments, out::print);
         out.println();
         return 0;
     }

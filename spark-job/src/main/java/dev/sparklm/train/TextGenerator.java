@@ -42,9 +42,22 @@ public final class TextGenerator {
         return generate(prompt, maxTokens, temperature, topK, 1.0, seed, onText);
     }
 
-    /** @param topP sample among the most likely tokens whose probabilities add up to p (nucleus); 1 = all */
+    /**
+     * Continues across documents: an {@code <|endoftext|>} is generated like any token.
+     *
+     * @param topP sample among the most likely tokens whose probabilities add up to p (nucleus); 1 = all
+     */
     public int[] generate(String prompt, int maxTokens, double temperature, int topK, double topP, long seed,
                           Consumer<String> onText) {
+        return generate(prompt, maxTokens, temperature, topK, topP, seed, false, onText);
+    }
+
+    /**
+     * @param stopAtEndOfText end when the model samples {@code <|endoftext|>} (the document is
+     *                        over), without it in the text or the returned ids
+     */
+    public int[] generate(String prompt, int maxTokens, double temperature, int topK, double topP, long seed,
+                          boolean stopAtEndOfText, Consumer<String> onText) {
         if (maxTokens < 0 || temperature < 0 || topK < 0 || !(topP > 0 && topP <= 1)) {
             throw new IllegalArgumentException("max tokens, temperature and top-k must not be negative, top-p must be in (0, 1]");
         }
@@ -73,6 +86,9 @@ public final class TextGenerator {
                     : out.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.point(length - 1));
             float[] probs = last.dup().toFloatVector();
             int next = sample(probs, temperature, topK, topP, random);
+            if (stopAtEndOfText && next == tokenizer.endOfTextId()) {
+                break;
+            }
             ids[n++] = next;
             // A byte-level token can end inside a multi-byte character: hold back trailing
             // U+FFFDs (up to 3: a character's missing bytes) until the next token completes it.
@@ -85,6 +101,11 @@ public final class TextGenerator {
                 onText.accept(text.substring(printed, stable));
                 printed = stable;
             }
+        }
+        // After a stop at end of text, what was held back is all there will be.
+        String text = tokenizer.decode(Arrays.copyOfRange(ids, promptIds.length, n));
+        if (text.length() > printed) {
+            onText.accept(text.substring(printed));
         }
         return Arrays.copyOfRange(ids, promptIds.length, n);
     }

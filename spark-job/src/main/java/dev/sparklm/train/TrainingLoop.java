@@ -43,6 +43,7 @@ final class TrainingLoop {
     private long trainingNanos;
     private long workerFitNanos;
     private boolean stoppedEarly;
+    private boolean outOfTime;
     private final Instant start = Instant.now();
 
     TrainingLoop(Setup setup, double initialValidationLoss) {
@@ -80,7 +81,9 @@ final class TrainingLoop {
             for (int r = 0; r < feed.rounds() && step < s.totalSteps(); r++) {
                 long before = step;
                 fitRound(feed.round(r, s.totalSteps() - step));
-                boolean last = r == feed.rounds() - 1 || step >= s.totalSteps();
+                outOfTime = cfg.maxMinutes() > 0
+                        && Duration.between(start, Instant.now()).toMillis() >= cfg.maxMinutes() * 60_000;
+                boolean last = r == feed.rounds() - 1 || step >= s.totalSteps() || outOfTime;
                 if (last || crossed(before, step, logEvery)) {
                     logProgress();
                 }
@@ -90,6 +93,14 @@ final class TrainingLoop {
                         break;
                     }
                 }
+                if (outOfTime) {
+                    LOG.info("time budget of {} minutes (train.max-minutes) reached at step {}: stopping; --resume continues",
+                            cfg.maxMinutes(), step);
+                    break;
+                }
+            }
+            if (outOfTime) {
+                break;
             }
             if (step < s.totalSteps() && !stoppedEarly && epochPosition != s.trainSequences()) {
                 throw new IllegalStateException("epoch " + epoch + " ended with " + epochPosition + " of its "

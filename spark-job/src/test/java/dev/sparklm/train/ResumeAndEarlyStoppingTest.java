@@ -77,6 +77,20 @@ class ResumeAndEarlyStoppingTest {
     }
 
     @Test
+    void aTimeBudgetEndsTheRunWithACheckpointThatResumes() throws IOException {
+        Path run = tmp.resolve("budget");
+        // 6 ms: the budget is spent by the end of the first round (2 steps), never before it.
+        TrainJob.Result first = TrainJob.run(spark, config(run, Map.of("max-steps", "12", "max-minutes", "0.0001")), false);
+        assertEquals(2, first.steps(), "one averaging round");
+        assertEquals(2, Files.readAllLines(run.resolve("metrics.jsonl")).size(), "step 0 and the stop");
+        CheckpointStore.Checkpoint stop = CheckpointStore.load(run.toString(), spark.sparkContext().hadoopConfiguration());
+        assertEquals(2, stop.state().step());
+
+        TrainJob.Result resumed = TrainJob.run(spark, config(run, Map.of("max-steps", "12")), false, true);
+        assertEquals(12, resumed.steps());
+    }
+
+    @Test
     void earlyStoppingEndsARunThatNoLongerImproves() {
         Path run = tmp.resolve("stuck");
         // A learning rate too small to move the loss by 0.01: every evaluation fails to improve.
