@@ -82,9 +82,11 @@ public final class FitBenchmark {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             tokensPerSecond = (double) steps * batch * context / seconds;
-            System.out.printf("single-JVM fit%s: %,.0f tokens/s (%d steps of %d x %d tokens after %d warm-up, %s threads)%n",
+            System.out.printf("single-JVM fit%s: %,.0f tokens/s (%d steps of %d x %d tokens after %d warm-up, %s threads); "
+                            + "process RSS %,d MiB%s%n",
                     graph ? " (SameDiff graph)" : "", tokensPerSecond, steps, batch, context, warmup,
-                    Nd4j.getEnvironment().maxMasterThreads());
+                    Nd4j.getEnvironment().maxMasterThreads(), residentMiB(),
+                    graph ? String.format(", the graph's step arrays %,d MiB", replica.graphStepMemory().bytes() >> 20) : "");
         }
 
         long matmulParams = net.numParams();
@@ -103,6 +105,16 @@ public final class FitBenchmark {
         double peak = matmulPeak();
         System.out.printf("fp32 matmul peak: %.1f GFLOP/s (ND4J gemm 1024 x 1024)%n", peak / 1e9);
         System.out.printf("single-JVM MFU: %.1f%%%n", 100 * tokensPerSecond * flopsPerToken / peak);
+    }
+
+    /** This process's resident memory (Linux), or -1. */
+    static long residentMiB() {
+        try {
+            String[] statm = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/statm")).trim().split(" ");
+            return Long.parseLong(statm[1]) * 4096 >> 20;
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** The best of several timed fp32 gemms, in FLOP/s. */

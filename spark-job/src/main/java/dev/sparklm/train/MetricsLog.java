@@ -40,6 +40,39 @@ public final class MetricsLog {
         HadoopFiles.writeStringAtomically(file, lines.toString(), conf);
     }
 
+    /**
+     * Drops the rows of steps after {@code step}: a run resumed from that step's checkpoint
+     * trains them again, and its rows replace theirs instead of following them.
+     *
+     * @return how many rows were dropped
+     */
+    public int truncateAfter(long step) {
+        StringBuilder kept = new StringBuilder();
+        int dropped = 0;
+        for (String line : lines.toString().split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            long rowStep;
+            try {
+                rowStep = MAPPER.readTree(line).path("step").asLong(Long.MIN_VALUE);
+            } catch (JsonProcessingException e) {
+                rowStep = Long.MIN_VALUE;   // not ours to judge: kept
+            }
+            if (rowStep > step) {
+                dropped++;
+            } else {
+                kept.append(line).append('\n');
+            }
+        }
+        if (dropped > 0) {
+            lines.setLength(0);
+            lines.append(kept);
+            HadoopFiles.writeStringAtomically(file, lines.toString(), conf);
+        }
+        return dropped;
+    }
+
     public Path file() {
         return file;
     }

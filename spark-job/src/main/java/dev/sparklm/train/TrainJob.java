@@ -207,6 +207,13 @@ public final class TrainJob implements Callable<Integer> {
                 cfg.learningRate(), stepsPerEpoch, totalSteps);
 
         MetricsLog metrics = new MetricsLog(cfg.output(), hadoop);
+        if (resumed.isPresent()) {
+            int dropped = metrics.truncateAfter(resumed.get().state().step());
+            if (dropped > 0) {
+                LOG.info("{}: {} row(s) after step {} dropped; the resumed run writes them again", metrics.file(), dropped,
+                        resumed.get().state().step());
+            }
+        }
         long validationBytes = corpus.targetBytes(sc, validation);
         TrainingLoop.Setup setup = new TrainingLoop.Setup(cfg, sc, trainer, train, trainSequences, validation,
                 validationBytes, workers, vocab, context, schedule, totalSteps, corpus.tokenizer(), checkpoints, metrics);
@@ -217,9 +224,10 @@ public final class TrainJob implements Callable<Integer> {
             loop = new TrainingLoop(setup, initialLoss);
             loop.resumeFrom(resumed.get().state(), resumed.get().path());
         } else {
-            initialLoss = ValidationEvaluator.evaluate(sc, net, validation, batch, vocab, cfg.graphReplicas()).loss();
+            ValidationEvaluator.Result before = ValidationEvaluator.evaluate(sc, net, validation, batch, vocab, cfg.graphReplicas());
+            initialLoss = before.loss();
             LOG.info("step 0: validation loss {} (a uniform guess is ln {} = {})", fmt(initialLoss), vocab, fmt(Math.log(vocab)));
-            metrics.append(TrainingLoop.record(0, 0, 0, Double.NaN, initialLoss, 0, 0));
+            metrics.append(TrainingLoop.record(0, 0, 0, Double.NaN, initialLoss, before.bitsPerByte(validationBytes), 0, 0));
             loop = new TrainingLoop(setup, initialLoss);
         }
         try {

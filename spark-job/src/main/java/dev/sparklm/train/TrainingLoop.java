@@ -148,7 +148,7 @@ final class TrainingLoop {
         ValidationEvaluator.Result r = ValidationEvaluator.evaluate(s.sc(), s.trainer().network(), s.validation(),
                 s.cfg().batchSizePerWorker(), s.vocab(), s.cfg().graphReplicas());
         validationLoss = r.loss();
-        double bitsPerByte = r.loss() * r.tokens() / Math.log(2) / s.validationBytes();
+        double bitsPerByte = r.bitsPerByte(s.validationBytes());
         boolean improved = validationLoss < best - s.cfg().minImprovement();
         if (improved) {
             withoutImprovement = 0;
@@ -161,10 +161,8 @@ final class TrainingLoop {
                 TrainJob.fmt(Math.exp(validationLoss)), TrainJob.fmt(bitsPerByte),
                 improved ? "" : ", no improvement " + withoutImprovement + "x",
                 TrainJob.formatDuration(Duration.between(start, Instant.now())));
-        Map<String, Object> m = record(step, epoch, tokensSeen, trainLoss, validationLoss, tokensPerSecond,
-                Duration.between(start, Instant.now()).toMillis() / 1000.0);
-        m.put("val_bits_per_byte", bitsPerByte);
-        s.metrics().append(m);
+        s.metrics().append(record(step, epoch, tokensSeen, trainLoss, validationLoss, bitsPerByte, tokensPerSecond,
+                Duration.between(start, Instant.now()).toMillis() / 1000.0));
 
         TrainingState state = new TrainingState(step, epoch, epochPosition, tokensSeen, trainLoss, validationLoss, best,
                 withoutImprovement, s.cfg().modelType(), s.context(), s.vocab(), s.tokenizer().fingerprint(), s.cfg().data(),
@@ -184,7 +182,7 @@ final class TrainingLoop {
     }
 
     static Map<String, Object> record(long step, int epoch, long tokens, double trainLoss, double validationLoss,
-                                      double tokensPerSecond, double elapsed) {
+                                      double bitsPerByte, double tokensPerSecond, double elapsed) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("time", Instant.now().toString());
         m.put("step", step);
@@ -193,6 +191,7 @@ final class TrainingLoop {
         m.put("train_loss", Double.isFinite(trainLoss) ? trainLoss : null);
         m.put("val_loss", validationLoss);
         m.put("val_perplexity", Math.exp(validationLoss));
+        m.put("val_bits_per_byte", bitsPerByte);
         m.put("tokens_per_sec", tokensPerSecond);
         m.put("elapsed_sec", elapsed);
         return m;

@@ -26,6 +26,11 @@ public final class ValidationEvaluator {
         public double perplexity() {
             return Math.exp(loss);
         }
+
+        /** @param bytes the UTF-8 bytes of the text the scored targets stand for */
+        public double bitsPerByte(long bytes) {
+            return loss * tokens / Math.log(2) / bytes;
+        }
     }
 
     /**
