@@ -107,8 +107,8 @@ public final class PreprocessJob implements Callable<Integer> {
         spark.sparkContext().addSparkListener(new StageProgressLogger(10_000));
         try {
             ShardManifest m = run(spark, cfg);
-            SplitInfo train = m.split(SplitAssigner.TRAIN);
-            SplitInfo val = m.split(SplitAssigner.VALIDATION);
+            SplitInfo train = m.split(ShardManifest.TRAIN);
+            SplitInfo val = m.split(ShardManifest.VALIDATION);
             System.out.printf("preprocess: %s -> %s%n  train: %,d documents, %,d tokens, %,d sequences%n"
                             + "  validation: %,d documents, %,d tokens, %,d sequences%n  tokenizer: %s, vocab %d%n",
                     cfg.input(), cfg.output(), train.documents(), train.tokens(), train.sequences(),
@@ -201,7 +201,7 @@ public final class PreprocessJob implements Callable<Integer> {
             JavaRDD<Document> docs = DocumentReader.read(spark, cfg.input(), listing, cfg.reader());
             if (heldOut != null) {
                 docs = docs.union(DocumentReader.read(spark, cfg.split().validationInput(), heldOut, cfg.reader()).map(d -> {
-                    d.setSplit(SplitAssigner.VALIDATION);
+                    d.setSplit(ShardManifest.VALIDATION);
                     return d;
                 }));
             }
@@ -234,13 +234,13 @@ public final class PreprocessJob implements Callable<Integer> {
             try {
                 Map<String, Long> perSplit = tagged.countByKey();
                 LOG.info("split: {}", perSplit);
-                if (perSplit.getOrDefault(SplitAssigner.TRAIN, 0L) == 0) {
+                if (perSplit.getOrDefault(ShardManifest.TRAIN, 0L) == 0) {
                     throw new JobConfigException("no training documents: " + perSplit + " (preprocess.split)");
                 }
                 phaseDone("split");
 
                 TokenizerTraining.Result trained = TokenizerTraining.train(
-                        tagged.filter(t -> t._1().equals(SplitAssigner.TRAIN)).values(), cfg, hadoop);
+                        tagged.filter(t -> t._1().equals(ShardManifest.TRAIN)).values(), cfg, hadoop);
                 Tokenizer tokenizer = trained.tokenizer();
                 HadoopFiles.writeStringAtomically(new Path(dir, TOKENIZER_FILE), tokenizer.toJson(), hadoop);
                 LOG.info("tokenizer: {} with {} tokens, {}", tokenizer.type(), tokenizer.vocabSize(), tokenizer.fingerprint());
@@ -250,9 +250,9 @@ public final class PreprocessJob implements Callable<Integer> {
                 StageCounters lengths = new StageCounters();
                 sc.sc().register(lengths, "document token lengths");
                 Map<String, SplitInfo> splits = new LinkedHashMap<>();
-                List<String> names = new ArrayList<>(List.of(SplitAssigner.TRAIN, SplitAssigner.VALIDATION));
+                List<String> names = new ArrayList<>(List.of(ShardManifest.TRAIN, ShardManifest.VALIDATION));
                 if (cfg.split().testFraction() > 0) {
-                    names.add(SplitAssigner.TEST);
+                    names.add(ShardManifest.TEST);
                 }
                 for (String split : names) {
                     JavaRDD<String> documents = tagged.filter(t -> t._1().equals(split)).values();

@@ -12,9 +12,6 @@ import java.security.NoSuchAlgorithmException;
  * its duplicates cannot straddle splits.
  */
 public final class SplitAssigner implements Serializable {
-    public static final String TRAIN = ShardManifest.TRAIN;
-    public static final String VALIDATION = ShardManifest.VALIDATION;
-    public static final String TEST = ShardManifest.TEST;
 
     private final double validationFraction;
     private final double testFraction;
@@ -28,7 +25,8 @@ public final class SplitAssigner implements Serializable {
 
     public String splitOf(String id) {
         double u = unitInterval(id);
-        return u < validationFraction ? VALIDATION : u < validationFraction + testFraction ? TEST : TRAIN;
+        return u < validationFraction ? ShardManifest.VALIDATION
+                : u < validationFraction + testFraction ? ShardManifest.TEST : ShardManifest.TRAIN;
     }
 
     /** A uniform value in [0, 1) from SHA-256(seed, id): stable, unlike String.hashCode mixing. */

@@ -1,5 +1,6 @@
 package dev.sparklm.preprocess;
 
+import dev.sparklm.shards.ShardManifest;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,7 +26,7 @@ public final class TokenFiles {
 
     /** nanoGPT's names: train.bin, val.bin, test.bin. */
     public static String fileName(String split) {
-        return (split.equals(SplitAssigner.VALIDATION) ? "val" : split) + ".bin";
+        return (split.equals(ShardManifest.VALIDATION) ? "val" : split) + ".bin";
     }
 
     /** @return the number of ids written */

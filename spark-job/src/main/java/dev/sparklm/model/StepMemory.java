@@ -72,17 +72,21 @@ public final class StepMemory extends AbstractMemoryMgr {
             inUse.add(array);
             return;
         }
-        free.computeIfAbsent(key(array.dataType(), array.shape()), k -> new ArrayDeque<>()).add(array);
+        putBack(array);
     }
 
     /** Takes back every array handed out since the last call; the caller no longer reads them. */
     void recycle() {
         for (INDArray array : inUse) {
             if (!array.wasClosed()) {
-                free.computeIfAbsent(key(array.dataType(), array.shape()), k -> new ArrayDeque<>()).add(array);
+                putBack(array);
             }
         }
         inUse.clear();
+    }
+
+    private void putBack(INDArray array) {
+        free.computeIfAbsent(key(array.dataType(), array.shape()), k -> new ArrayDeque<>()).add(array);
     }
 
     /** What this manager has allocated and handed out so far. */

@@ -102,7 +102,7 @@ public final class CheckpointStore {
             try (InputStream in = fs.open(new Path(p, MODEL))) {
                 model = in.readAllBytes();
             }
-            String actual = HexFormat.of().formatHex(sha256().digest(model));
+            String actual = sha256Hex(model);
             if (!actual.equals(state.modelSha256())) {
                 throw new IllegalArgumentException(new Path(p, MODEL) + " is corrupt: SHA-256 " + actual
                         + ", state.json says " + state.modelSha256());
@@ -166,6 +166,10 @@ public final class CheckpointStore {
                 LOG.warn("cannot remove old checkpoint {}: {}", p, e.getMessage());
             }
         }
+    }
+
+    static String sha256Hex(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256().digest(bytes));
     }
 
     static MessageDigest sha256() {

@@ -60,7 +60,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
 
         public double bitsPerByte() {
-            return loss * tokens / Math.log(2) / bytes;
+            return ValidationEvaluator.bitsPerByte(loss, tokens, bytes);
         }
     }
 

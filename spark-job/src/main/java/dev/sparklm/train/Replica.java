@@ -76,17 +76,14 @@ final class Replica {
 
     /** The round's starting point: parameters, optimizer state, global step and epoch. */
     void load(float[] params, float[] state, long step, int epoch) {
-        net.setParams(Nd4j.createFromArray(params).reshape(net.params().shape()));
+        load(params);
         setOptimizerState(net, Nd4j.createFromArray(state));
         // The learning-rate schedule reads the global step.
         net.getLayerWiseConfigurations().setIterationCount((int) step);
         net.getLayerWiseConfigurations().setEpochCount(epoch - 1);
-        if (graph != null) {
-            graph.refresh();
-        }
     }
 
-    /** Parameters alone, for evaluation. */
+    /** Parameters alone (evaluation), also into the graph's copies of them. */
     void load(float[] params) {
         net.setParams(Nd4j.createFromArray(params).reshape(net.params().shape()));
         if (graph != null) {

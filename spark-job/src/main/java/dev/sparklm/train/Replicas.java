@@ -34,8 +34,8 @@ final class Replicas {
             conf.setIterationCount(0);   // the count changes every round; the model does not
             conf.setEpochCount(0);
             String json = conf.toJson();
-            return new Spec(java.util.HexFormat.of().formatHex(CheckpointStore.sha256()
-                    .digest(json.getBytes(java.nio.charset.StandardCharsets.UTF_8))), json, gradientClip, graph);
+            return new Spec(CheckpointStore.sha256Hex(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)), json,
+                    gradientClip, graph);
         }
     }
 

@@ -29,8 +29,17 @@ public final class ValidationEvaluator {
 
         /** @param bytes the UTF-8 bytes of the text the scored targets stand for */
         public double bitsPerByte(long bytes) {
-            return loss * tokens / Math.log(2) / bytes;
+            return ValidationEvaluator.bitsPerByte(loss, tokens, bytes);
         }
+    }
+
+    /**
+     * The summed loss in bits over the bytes of the text the targets stand for.
+     *
+     * @param loss mean nats per target over {@code tokens} targets
+     */
+    static double bitsPerByte(double loss, long tokens, long bytes) {
+        return loss * tokens / Math.log(2) / bytes;
     }
 
     /**
