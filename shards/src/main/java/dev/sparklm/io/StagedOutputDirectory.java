@@ -3,16 +3,22 @@ package dev.sparklm.io;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A job's output directory, written in a hidden staging sibling and swapped into place only
- * when the job succeeds: a failed run leaves the previous output untouched, a rerun replaces it
- * whole. The swap is two renames (old out of the way, staging in); a crash between them leaves
- * the old output under {@code .<name>.old-*}, never a mix of two runs.
+ * when the job succeeds: a failed or killed run leaves the previous output untouched, a rerun
+ * replaces it whole. The swap is {@link HadoopFiles#replace} (previous output renamed aside,
+ * staging renamed in, aside deleted), so a crash at any point leaves one complete output, never
+ * a mix of two runs; the next run (or {@link #recover}) puts an output left aside back in place
+ * and removes what killed runs left in staging.
  */
 public final class StagedOutputDirectory {
+    private static final Logger LOG = LoggerFactory.getLogger(StagedOutputDirectory.class);
     private final Path target;
     private final Path staging;
     private final FileSystem fs;
@@ -20,7 +26,39 @@ public final class StagedOutputDirectory {
     public StagedOutputDirectory(Path target, Configuration conf) {
         this.fs = HadoopFiles.fs(target, conf);
         this.target = fs.makeQualified(target);
-        this.staging = new Path(this.target.getParent(), "." + this.target.getName() + ".staging-" + System.currentTimeMillis());
+        this.staging = new Path(this.target.getParent(), stagingPrefix(this.target) + System.currentTimeMillis());
+        recover(this.target, conf);
+        try {
+            FileStatus[] leftovers = fs.globStatus(new Path(this.target.getParent(), stagingPrefix(this.target) + "*"));
+            for (FileStatus s : leftovers == null ? new FileStatus[0] : leftovers) {
+                LOG.warn("removing {}, left by an earlier run of this job that did not finish", s.getPath());
+                HadoopFiles.deleteQuietly(fs, s.getPath());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + this.target.getParent() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Puts the previous output back at {@code target} if a run was killed while publishing
+     * (after moving it aside, before renaming its own output in). Readers call this before
+     * opening an output; returns whether it did anything.
+     */
+    public static boolean recover(Path target, Configuration conf) {
+        FileSystem fs = HadoopFiles.fs(target, conf);
+        try {
+            boolean restored = HadoopFiles.recover(fs, target);
+            if (restored) {
+                LOG.warn("{} was missing, its previous version was left aside by a run killed while publishing: restored", target);
+            }
+            return restored;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot recover " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String stagingPrefix(Path target) {
+        return "." + target.getName() + ".staging-";
     }
 
     /** Where the job writes; empty when the job starts. */
@@ -34,21 +72,8 @@ public final class StagedOutputDirectory {
 
     /** Moves the staged output into place, replacing any previous output. */
     public void publish() {
-        Path old = new Path(target.getParent(), "." + target.getName() + ".old-" + System.currentTimeMillis());
         try {
-            boolean hadOld = fs.exists(target);
-            if (hadOld && !fs.rename(target, old)) {
-                throw new IOException("cannot move the previous output " + target + " aside");
-            }
-            if (!fs.rename(staging, target)) {
-                if (hadOld) {
-                    fs.rename(old, target);
-                }
-                throw new IOException("cannot rename " + staging + " to " + target);
-            }
-            if (hadOld) {
-                fs.delete(old, true);
-            }
+            HadoopFiles.replace(fs, staging, target);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot publish the output " + target + ": " + e.getMessage(), e);
         }

@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -53,7 +54,7 @@ public final class CheckpointStore {
     public record Checkpoint(Path path, MultiLayerNetwork network, TrainingState state, Tokenizer tokenizer) {}
 
     public Path save(MultiLayerNetwork net, TrainingState state, Tokenizer tokenizer) {
-        Path dir = new Path(root, String.format("%s%09d", PREFIX, state.step()));
+        Path dir = new Path(root, name(state.step()));
         Path tmp = new Path(root, "." + dir.getName() + ".tmp-" + System.nanoTime());
         try {
             fs.mkdirs(tmp);
@@ -64,12 +65,7 @@ public final class CheckpointStore {
             HadoopFiles.writeStringAtomically(new Path(tmp, TOKENIZER), tokenizer.toJson(), conf);
             HadoopFiles.writeStringAtomically(new Path(tmp, STATE),
                     state.withChecksum(HexFormat.of().formatHex(sha.digest())).toJson(), conf);
-            if (fs.exists(dir)) {
-                fs.delete(dir, true);
-            }
-            if (!fs.rename(tmp, dir)) {
-                throw new IOException("cannot rename " + tmp + " to " + dir);
-            }
+            HadoopFiles.replace(fs, tmp, dir);   // a resumed run writes a step again
             return fs.makeQualified(dir);
         } catch (IOException e) {
             try {
@@ -82,36 +78,59 @@ public final class CheckpointStore {
     }
 
     /**
-     * Loads a checkpoint directory, or the newest complete one if {@code path} is a run's
-     * output directory. The model's checksum is verified.
+     * Loads a checkpoint directory, or the newest valid one if {@code path} is a run's output
+     * directory (a newer checkpoint that is corrupt or incomplete is reported and skipped, as
+     * {@code --resume} does). Every load verifies the model's checksum and refuses a model.zip
+     * with entries this project does not write.
      */
     public static Checkpoint load(String path, Configuration conf) {
         Path p = new Path(path);
         FileSystem fs = HadoopFiles.fs(p, conf);
         try {
-            if (!fs.exists(new Path(p, STATE))) {
-                CheckpointStore store = new CheckpointStore(path, conf);
-                p = store.latest().orElseThrow(() -> new IllegalArgumentException(
-                        "no checkpoint at " + path + " (expected a checkpoint directory with " + STATE
-                                + ", or a run directory with checkpoints/)"));
+            if (fs.exists(new Path(p, STATE))) {
+                return loadDirectory(fs.makeQualified(p), conf);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + p + ": " + e.getMessage(), e);
+        }
+        CheckpointStore store = new CheckpointStore(path, conf);
+        if (store.list().isEmpty()) {
+            throw new IllegalArgumentException("no checkpoint at " + path + " (expected a checkpoint directory with "
+                    + STATE + ", or a run directory with checkpoints/)");
+        }
+        return store.latestValid().orElseThrow(() -> new IllegalArgumentException(
+                "no valid checkpoint in " + store.root + ": every one failed to load (see the warnings above)"));
+    }
+
+    private static Checkpoint loadDirectory(Path p, Configuration conf) {
+        FileSystem fs = HadoopFiles.fs(p, conf);
+        try {
             TrainingState state = TrainingState.fromJson(HadoopFiles.readString(new Path(p, STATE), conf), new Path(p, STATE).toString());
             Tokenizer tokenizer = TokenizerJson.read(HadoopFiles.readString(new Path(p, TOKENIZER), conf), new Path(p, TOKENIZER).toString());
             // Verify before parsing: a corrupt zip must be reported as corrupt, not half-loaded.
+            Path modelPath = new Path(p, MODEL);
             byte[] model;
-            try (InputStream in = fs.open(new Path(p, MODEL))) {
+            try (InputStream in = fs.open(modelPath)) {
                 model = in.readAllBytes();
             }
             String actual = sha256Hex(model);
             if (!actual.equals(state.modelSha256())) {
-                throw new IllegalArgumentException(new Path(p, MODEL) + " is corrupt: SHA-256 " + actual
+                throw new IllegalArgumentException(modelPath + " is corrupt: SHA-256 " + actual
                         + ", state.json says " + state.modelSha256());
             }
-            MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(model), true);
-            return new Checkpoint(fs.makeQualified(p), net, state, tokenizer);
+            MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(
+                    new ByteArrayInputStream(UntrustedModelZip.onlyModelEntries(model, modelPath.toString())), true);
+            return new Checkpoint(p, net, state, tokenizer);
+        } catch (ChecksumException e) {
+            throw new IllegalArgumentException("checkpoint " + p + " is corrupt: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load checkpoint " + p + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The directory name of the checkpoint taken at {@code step}. */
+    static String name(long step) {
+        return String.format("%s%09d", PREFIX, step);
     }
 
     /** Complete checkpoints, oldest first. */
@@ -138,7 +157,7 @@ public final class CheckpointStore {
         List<Path> all = list();
         for (int i = all.size() - 1; i >= 0; i--) {
             try {
-                return Optional.of(load(all.get(i).toString(), conf));
+                return Optional.of(loadDirectory(fs.makeQualified(all.get(i)), conf));
             } catch (RuntimeException e) {
                 LOG.warn("skipping checkpoint {}: {}", all.get(i), e.getMessage());
             }
@@ -151,12 +170,12 @@ public final class CheckpointStore {
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
     }
 
-    /** Deletes all but the newest {@code keepLast} checkpoints and {@code best}. */
-    public void prune(int keepLast, Optional<Path> best) {
+    /** Deletes all but the newest {@code keepLast} checkpoints and the one named {@code best}. */
+    public void prune(int keepLast, Optional<String> best) {
         List<Path> all = list();
         for (int i = 0; i < all.size() - keepLast; i++) {
             Path p = all.get(i);
-            if (best.isPresent() && best.get().getName().equals(p.getName())) {
+            if (best.isPresent() && best.get().equals(p.getName())) {
                 continue;
             }
             try {

@@ -33,15 +33,18 @@ public final class ShardedCorpus {
     }
 
     public static ShardedCorpus open(String data, Configuration conf) {
-        Path dir = new Path(data);
-        Path manifestPath = new Path(dir, ShardManifest.FILE_NAME);
+        Path dir;
+        Path manifestPath;
         try {
+            // A preprocessing run killed while publishing leaves the previous output aside.
+            dir = HadoopFiles.readable(HadoopFiles.fs(new Path(data), conf), new Path(data));
+            manifestPath = new Path(dir, ShardManifest.FILE_NAME);
             if (!manifestPath.getFileSystem(conf).exists(manifestPath)) {
                 throw new JobConfigException("no " + ShardManifest.FILE_NAME + " in " + data
                         + " (train.data): run the preprocessing job first, or point train.data at its output");
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + manifestPath + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + data + ": " + e.getMessage(), e);
         }
         ShardManifest manifest = ShardManifest.fromJson(HadoopFiles.readString(manifestPath, conf), manifestPath.toString());
         Path tokenizerPath = new Path(dir, manifest.tokenizer().file());

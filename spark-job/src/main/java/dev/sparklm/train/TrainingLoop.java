@@ -38,7 +38,7 @@ final class TrainingLoop {
     private double validationLoss;
     private double best = Double.POSITIVE_INFINITY;
     private int withoutImprovement;
-    private Path bestCheckpoint;
+    private String bestCheckpoint;   // its name: it lives beside lastCheckpoint
     private Path lastCheckpoint;
     private long trainingNanos;
     private long workerFitNanos;
@@ -62,6 +62,7 @@ final class TrainingLoop {
         validationLoss = state.validationLoss();
         best = state.bestValidationLoss();
         withoutImprovement = state.evaluationsWithoutImprovement();
+        bestCheckpoint = state.bestCheckpoint();
         lastCheckpoint = checkpoint;
         if (epochPosition >= s.trainSequences()) {   // taken at an epoch's end
             epoch++;
@@ -164,13 +165,13 @@ final class TrainingLoop {
         s.metrics().append(record(step, epoch, tokensSeen, trainLoss, validationLoss, bitsPerByte, tokensPerSecond,
                 Duration.between(start, Instant.now()).toMillis() / 1000.0));
 
+        if (improved) {
+            bestCheckpoint = CheckpointStore.name(step);
+        }
         TrainingState state = new TrainingState(step, epoch, epochPosition, tokensSeen, trainLoss, validationLoss, best,
-                withoutImprovement, s.cfg().modelType(), s.context(), s.vocab(), s.tokenizer().fingerprint(), s.cfg().data(),
+                withoutImprovement, bestCheckpoint, s.cfg().modelType(), s.context(), s.vocab(), s.tokenizer().fingerprint(), s.cfg().data(),
                 Instant.now().toString(), null, s.cfg().rendered());
         lastCheckpoint = s.checkpoints().save(s.trainer().network(), state, s.tokenizer());
-        if (improved) {
-            bestCheckpoint = lastCheckpoint;
-        }
         s.checkpoints().prune(s.cfg().keepLast(), Optional.ofNullable(bestCheckpoint));
         LOG.info("checkpoint {}", lastCheckpoint);
         int patience = s.cfg().patience();

@@ -12,6 +12,8 @@ import dev.sparklm.io.SnakeCaseJson;
  * @param epochPosition training sequences of that epoch already trained on (its seeded order
  *                     is recomputed on resume, so this is the data position)
  * @param evaluationsWithoutImprovement for early stopping
+ * @param bestCheckpoint the name of the checkpoint with the best validation loss so far (pruning
+ *                     keeps it; a resumed run goes on keeping it), or null before any improvement
  * @param modelSha256  checksum of model.zip, checked on load
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -24,6 +26,7 @@ public record TrainingState(
         double validationLoss,
         double bestValidationLoss,
         int evaluationsWithoutImprovement,
+        String bestCheckpoint,
         String modelType,
         int context,
         int vocabSize,
@@ -35,7 +38,7 @@ public record TrainingState(
 
     public TrainingState withChecksum(String sha256) {
         return new TrainingState(step, epoch, epochPosition, tokensSeen, trainLoss, validationLoss, bestValidationLoss,
-                evaluationsWithoutImprovement, modelType, context, vocabSize, tokenizerFingerprint, data, createdAt, sha256, config);
+                evaluationsWithoutImprovement, bestCheckpoint, modelType, context, vocabSize, tokenizerFingerprint, data, createdAt, sha256, config);
     }
 
     public String toJson() {

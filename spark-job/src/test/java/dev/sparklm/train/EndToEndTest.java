@@ -143,7 +143,7 @@ class EndToEndTest {
         net.init();
         var tokenizer = dev.sparklm.tokenizer.CharTokenizer.train("abcdefgh");
         CheckpointStore store = new CheckpointStore(tmp.toString(), sc.hadoopConfiguration());
-        TrainingState state = new TrainingState(5, 1, 40, 100, 2.0, 2.1, 2.1, 0, "lstm", 8, 10, tokenizer.fingerprint(),
+        TrainingState state = new TrainingState(5, 1, 40, 100, 2.0, 2.1, 2.1, 0, null, "lstm", 8, 10, tokenizer.fingerprint(),
                 "d", "now", null, "{}");
         org.apache.hadoop.fs.Path saved = store.save(net, state, tokenizer);
         assertArrayEquals(net.params().toFloatVector(),

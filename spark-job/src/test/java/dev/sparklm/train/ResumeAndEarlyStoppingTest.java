@@ -83,6 +83,108 @@ class ResumeAndEarlyStoppingTest {
         assertTrue(last.state().epochPosition() > 0);
     }
 
+    /**
+     * A driver killed after checkpoint 8 (its later checkpoints never written, a metrics row
+     * after it already appended), resumed with the same seed: the same parameters, optimizer
+     * state and metrics rows as the run that was never interrupted. Dropout is on, so the
+     * dropout masks must come out the same too.
+     */
+    @Test
+    void aResumedRunEndsExactlyWhereTheUninterruptedRunEnds() throws IOException {
+        Map<String, String> settings = Map.of("max-steps", "16", "checkpoint.keep-last", "10", "model.dropout", "0.2");
+        Path whole = tmp.resolve("whole");
+        TrainJob.run(spark, config(whole, settings), false);
+
+        Path killed = tmp.resolve("killed");
+        copyTree(whole, killed);
+        deleteTree(killed.resolve("checkpoints").resolve(CheckpointStore.name(16)));
+        deleteTree(killed.resolve("checkpoints").resolve(CheckpointStore.name(12)));
+        TrainJob.Result resumed = TrainJob.run(spark, config(killed, settings), false, true);
+        assertEquals(16, resumed.steps());
+
+        var conf = spark.sparkContext().hadoopConfiguration();
+        CheckpointStore.Checkpoint a = CheckpointStore.load(whole.toString(), conf);
+        CheckpointStore.Checkpoint b = CheckpointStore.load(killed.toString(), conf);
+        assertEquals(16, b.state().step());
+        float[] pa = a.network().params().toFloatVector();
+        float[] pb = b.network().params().toFloatVector();
+        float[] sa = Replica.optimizerState(a.network());
+        float[] sb = Replica.optimizerState(b.network());
+        assertEquals(pa.length, pb.length);
+        assertTrue(maxDifference(pa, pb) <= 1e-6f, "parameters differ by " + maxDifference(pa, pb));
+        assertTrue(maxDifference(sa, sb) <= 1e-6f, "optimizer state differs by " + maxDifference(sa, sb));
+        float[] p8 = CheckpointStore.load(whole.resolve("checkpoints").resolve(CheckpointStore.name(8)).toString(), conf)
+                .network().params().toFloatVector();
+        assertTrue(maxDifference(pa, p8) > 1e-3f, "steps 9-16 changed the parameters");
+        assertEquals(a.state().epochPosition(), b.state().epochPosition());
+        assertEquals(a.state().tokensSeen(), b.state().tokensSeen());
+        assertEquals(a.state().bestCheckpoint(), b.state().bestCheckpoint());
+        assertEquals(metricsWithoutTimes(whole), metricsWithoutTimes(killed));
+    }
+
+    /** The checkpoint with the best validation loss survives pruning, also after a resume. */
+    @Test
+    void theBestCheckpointSurvivesPruningAcrossAResume() throws IOException {
+        // Improvements below 0.3 do not count: only the first evaluation (step 4) improves.
+        Map<String, String> settings = new HashMap<>(Map.of("checkpoint.keep-last", "1", "evaluation.min-improvement", "0.3",
+                "optimizer.learning-rate", "0.05"));
+        Path run = tmp.resolve("best");
+        settings.put("max-steps", "8");
+        TrainJob.run(spark, config(run, settings), false);
+        List<String> names = checkpointNames(run);
+        assertEquals(List.of(CheckpointStore.name(4), CheckpointStore.name(8)), names, "step 4 is the best, 8 the last");
+        settings.put("max-steps", "16");
+        TrainJob.run(spark, config(run, settings), false, true);
+        assertEquals(List.of(CheckpointStore.name(4), CheckpointStore.name(16)), checkpointNames(run));
+    }
+
+    private static List<String> checkpointNames(Path run) throws IOException {
+        try (var s = Files.list(run.resolve("checkpoints"))) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("step-")).sorted().toList();
+        }
+    }
+
+    private static List<Map<String, Object>> metricsWithoutTimes(Path run) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> row = json.readValue(line, Map.class);
+            row.keySet().removeAll(List.of("time", "elapsed_sec", "tokens_per_sec"));
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private static float maxDifference(float[] a, float[] b) {
+        float max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs(a[i] - b[i]));
+        }
+        return max;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+    }
+
     @Test
     void aTimeBudgetEndsTheRunWithACheckpointThatResumes() throws IOException {
         Path run = tmp.resolve("budget");
