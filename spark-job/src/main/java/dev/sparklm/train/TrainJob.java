@@ -173,6 +173,9 @@ public final class TrainJob implements Callable<Integer> {
         int batch = cfg.batchSizePerWorker();
         long stepsPerEpoch = ceilDiv(ceilDiv(trainSequences, batch), workers);
         long totalSteps = stepsPerEpoch * cfg.epochs();
+        if (resumed.isPresent()) {
+            totalSteps = resumedTotalSteps(resumed.get().state(), trainSequences, batch, workers, cfg.epochs());
+        }
         if (cfg.maxSteps() > 0) {
             totalSteps = Math.min(totalSteps, cfg.maxSteps());
         }
@@ -250,6 +253,26 @@ public final class TrainJob implements Callable<Integer> {
             validation.unpersist(false);
             train.unpersist(false);
         }
+    }
+
+    /**
+     * A resumed run's last step: the checkpoint's steps plus what the rest of the epochs take on
+     * this run's workers, which may be more or fewer than the checkpoint's (the same workers give
+     * the uninterrupted run's count).
+     */
+    static long resumedTotalSteps(TrainingState state, long trainSequences, int batch, int workers, int epochs) {
+        int epoch = state.epoch();
+        long position = state.epochPosition();
+        if (position >= trainSequences) {   // taken at an epoch's end
+            epoch++;
+            position = 0;
+        }
+        if (epoch > epochs) {
+            return state.step();
+        }
+        long stepsPerEpoch = ceilDiv(ceilDiv(trainSequences, batch), workers);
+        return state.step() + ceilDiv(ceilDiv(trainSequences - position, batch), workers)
+                + (long) (epochs - epoch) * stepsPerEpoch;
     }
 
     /** The network configuration of {@code train.model.type}. */

@@ -80,5 +80,20 @@ class HdfsRoundTripTest {
         assertEquals(result.validationLoss(), reloaded, 1e-5);
         assertEquals(1, fs.listStatus(new org.apache.hadoop.fs.Path("/lm/run/checkpoints")).length,
                 "one checkpoint and no temporaries left");
+
+        // Resume and fine-tune read the checkpoint back from HDFS.
+        TrainConfig longer = TrainConfig.load(Optional.empty(), Map.of(
+                "data", hdfs + "/lm/data", "output", hdfs + "/lm/run",
+                "model.embedding", "8", "model.hidden", "16", "spark.batch-size-per-worker", "8",
+                "spark.averaging-frequency", "2", "epochs", "1", "max-steps", "10", "log-every-rounds", "1"));
+        assertEquals(10, TrainJob.run(spark, longer, false, true).steps());
+        assertEquals(10, CheckpointStore.load(hdfs + "/lm/run", spark.sparkContext().hadoopConfiguration()).state().step());
+        TrainConfig fine = TrainConfig.load(Optional.empty(), Map.of(
+                "data", hdfs + "/lm/data", "output", hdfs + "/lm/fine",
+                "model.embedding", "8", "model.hidden", "16", "spark.batch-size-per-worker", "8",
+                "spark.averaging-frequency", "2", "epochs", "1", "max-steps", "2", "fine-tune.freeze-embeddings", "true"));
+        TrainJob.Result tuned = TrainJob.run(spark, fine, false, false, Optional.of(hdfs + "/lm/run"));
+        assertEquals(2, tuned.steps());
+        assertTrue(tuned.lastCheckpoint().toString().startsWith(hdfs + "/lm/fine"), tuned.lastCheckpoint().toString());
     }
 }

@@ -122,6 +122,29 @@ class ResumeAndEarlyStoppingTest {
         assertEquals(metricsWithoutTimes(whole), metricsWithoutTimes(killed));
     }
 
+    /**
+     * Resumed on three workers instead of two, mid-epoch: the workers fit exactly the epoch's
+     * remaining windows (the loop checks at the epoch's end that the windows the workers report
+     * add up to the epoch, and fails the run otherwise), and the next epoch starts at its first.
+     */
+    @Test
+    void aRunResumedOnMoreWorkersFinishesTheEpochWithExactlyItsRemainingWindows() {
+        Path run = tmp.resolve("rescaled");
+        TrainJob.Result first = TrainJob.run(spark, config(run, Map.of("spark.workers", "2", "max-steps", "6",
+                "epochs", "1")), false);
+        assertEquals(6, first.steps());
+        var conf = spark.sparkContext().hadoopConfiguration();
+        long trained = CheckpointStore.load(run.toString(), conf).state().epochPosition();
+        assertEquals(6 * 2 * 8, trained, "6 steps of 2 workers x 8 windows");
+        long epoch = ShardedCorpus.open(data.toString(), conf).manifest().split(dev.sparklm.shards.ShardManifest.TRAIN).sequences();
+
+        TrainJob.Result resumed = TrainJob.run(spark, config(run, Map.of("spark.workers", "3", "epochs", "1")), false, true);
+        CheckpointStore.Checkpoint end = CheckpointStore.load(run.toString(), conf);
+        assertEquals(epoch, end.state().epochPosition(), "the epoch's windows, each once: " + trained + " before, the rest after");
+        assertEquals(epoch * 16, end.state().tokensSeen(), "context 16: every window's tokens counted once");
+        assertTrue(resumed.steps() > 6);
+    }
+
     /** The checkpoint with the best validation loss survives pruning, also after a resume. */
     @Test
     void theBestCheckpointSurvivesPruningAcrossAResume() throws IOException {
