@@ -230,7 +230,8 @@ public final class TrainJob implements Callable<Integer> {
             ValidationEvaluator.Result before = ValidationEvaluator.evaluate(sc, net, validation, batch, vocab, cfg.graphReplicas());
             initialLoss = before.loss();
             LOG.info("step 0: validation loss {} (a uniform guess is ln {} = {})", fmt(initialLoss), vocab, fmt(Math.log(vocab)));
-            metrics.append(TrainingLoop.record(0, 0, 0, Double.NaN, initialLoss, before.bitsPerByte(validationBytes), 0, 0));
+            metrics.append(TrainingLoop.record(0, 0, 0, schedule.valueAt(0, 0), Double.NaN, initialLoss,
+                    before.bitsPerByte(validationBytes), 0, 0));
             loop = new TrainingLoop(setup, initialLoss);
         }
         try {

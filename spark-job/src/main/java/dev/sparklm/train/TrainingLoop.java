@@ -162,7 +162,8 @@ final class TrainingLoop {
                 TrainJob.fmt(Math.exp(validationLoss)), TrainJob.fmt(bitsPerByte),
                 improved ? "" : ", no improvement " + withoutImprovement + "x",
                 TrainJob.formatDuration(Duration.between(start, Instant.now())));
-        s.metrics().append(record(step, epoch, tokensSeen, trainLoss, validationLoss, bitsPerByte, tokensPerSecond,
+        s.metrics().append(record(step, epoch, tokensSeen, s.schedule().valueAt((int) step, epoch - 1), trainLoss,
+                validationLoss, bitsPerByte, tokensPerSecond,
                 Duration.between(start, Instant.now()).toMillis() / 1000.0));
 
         if (improved) {
@@ -182,13 +183,15 @@ final class TrainingLoop {
         }
     }
 
-    static Map<String, Object> record(long step, int epoch, long tokens, double trainLoss, double validationLoss,
-                                      double bitsPerByte, double tokensPerSecond, double elapsed) {
+    /** A metrics.jsonl row; {@code learningRate} is the schedule's rate at {@code step} (the next step's). */
+    static Map<String, Object> record(long step, int epoch, long tokens, double learningRate, double trainLoss,
+                                      double validationLoss, double bitsPerByte, double tokensPerSecond, double elapsed) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("time", Instant.now().toString());
         m.put("step", step);
         m.put("epoch", epoch);
         m.put("tokens", tokens);
+        m.put("learning_rate", learningRate);
         m.put("train_loss", Double.isFinite(trainLoss) ? trainLoss : null);
         m.put("val_loss", validationLoss);
         m.put("val_perplexity", Math.exp(validationLoss));

@@ -1,6 +1,8 @@
 package dev.sparklm.preprocess.dedup;
 
+import static org.apache.spark.sql.functions.bin;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.row_number;
@@ -61,6 +63,7 @@ public final class Deduplication {
                     .withColumn("rank", row_number().over(Window.partitionBy("hash").orderBy("key")))
                     .persist(StorageLevel.MEMORY_AND_DISK_SER());
             drops = ranked.filter(col("rank").gt(1)).select(col("key"), lit(STAGE + ":exact-duplicate").as("reason"));
+            clusterSizes(ranked.groupBy("hash").count(), "exact", counters);
             survivors = ranked.filter(col("rank").equalTo(1)).select("key", "text");
         }
         if (o.near()) {
@@ -120,11 +123,35 @@ public final class Deduplication {
         ConnectedComponents.Result cc = ConnectedComponents.of(edges, o.maxRounds());
         Dataset<Row> labels = cc.labels().persist(StorageLevel.MEMORY_AND_DISK_SER());
         counters.put("near.clusters", labels.select("label").distinct().count());
+        clusterSizes(labels.groupBy("label").count(), "near", counters);
         counters.put("near.rounds", (long) cc.rounds());
         LOG.info("near-duplicates: {} candidate pairs, {} above Jaccard {}, {} clusters in {} rounds",
                 candidatePairs, verified, threshold, counters.get("near.clusters"), cc.rounds());
         return labels.filter(col("node").notEqual(col("label")))
                 .select(col("node").as("key"), lit(STAGE + ":near-duplicate").as("reason"));
+    }
+
+    /**
+     * Counts duplicate clusters (groups of two or more documents) by size, in power-of-two
+     * buckets: {@code <kind>.cluster-size.2}, {@code .3-4}, {@code .5-8}, ... Only the bucket
+     * counts reach the driver.
+     *
+     * @param groups one row per group, its size in column {@code count}
+     */
+    static void clusterSizes(Dataset<Row> groups, String kind, Map<String, Long> counters) {
+        Dataset<Row> buckets = groups.filter(col("count").gt(1))
+                .select(length(bin(col("count").minus(1))).as("bits"))   // bits of size - 1: exact, unlike log2
+                .groupBy("bits").count();
+        for (Row r : buckets.collectAsList()) {
+            counters.put(kind + ".cluster-size." + sizeBucket(r.getInt(0)), r.getLong(1));
+        }
+    }
+
+    /** Sizes (2^(bits-1), 2^bits]: "2", "3-4", "5-8", ... */
+    static String sizeBucket(int bits) {
+        long high = 1L << bits;
+        long low = (1L << (bits - 1)) + 1;
+        return low == high ? Long.toString(high) : low + "-" + high;
     }
 
     static int[] toInts(List<Integer> list) {

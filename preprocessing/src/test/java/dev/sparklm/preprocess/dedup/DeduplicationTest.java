@@ -73,6 +73,31 @@ class DeduplicationTest {
                 drops(rows, new Deduplication.Options(false, true, 5, 14, 8, 0.75, 30, 1)));
     }
 
+    /** Duplicate clusters by size, for the corpus report: exact ones of 2, 3 and 5 copies, a near one of 2. */
+    @Test
+    void clusterSizesAreCountedInPowerOfTwoBuckets() {
+        Random r = new Random(3);
+        List<Row> rows = new ArrayList<>();
+        long key = 0;
+        for (int copies : new int[] {2, 3, 5, 1, 1}) {
+            String text = randomText(r, 200);
+            for (int i = 0; i < copies; i++) {
+                rows.add(RowFactory.create(key++, text));
+            }
+        }
+        String near = randomText(r, 300);
+        rows.add(RowFactory.create(key++, near));
+        rows.add(RowFactory.create(key++, edit(near, 2, r)));
+        Map<String, Long> counters = Deduplication.run(LocalSpark.get().createDataFrame(rows, DOCS), DEFAULTS).counters();
+        assertEquals(1L, counters.get("exact.cluster-size.2"), counters.toString());
+        assertEquals(1L, counters.get("exact.cluster-size.3-4"), counters.toString());
+        assertEquals(1L, counters.get("exact.cluster-size.5-8"), counters.toString());
+        assertEquals(1L, counters.get("near.cluster-size.2"), counters.toString());
+        assertEquals(4, counters.keySet().stream().filter(k -> k.contains("cluster-size")).count(), counters.toString());
+        assertEquals("2", Deduplication.sizeBucket(1));
+        assertEquals("9-16", Deduplication.sizeBucket(4));
+    }
+
     @Test
     void chainsOfNearDuplicatesFormOneCluster() {
         // Each version edits the previous one a little: the first and the last differ a lot,

@@ -1,0 +1,296 @@
+package dev.sparklm.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingType;
+import dev.sparklm.io.CommandLineJobs;
+import dev.sparklm.io.SparkSessions;
+import dev.sparklm.model.SameDiffNoise;
+import dev.sparklm.shards.ShardManifest;
+import dev.sparklm.tokenizer.ByteLevelBpeTokenizer;
+import dev.sparklm.tokenizer.Tokenizer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The jobs' outputs as JSON on standard output, for notebooks and scripts that cannot read
+ * Parquet or a DL4J checkpoint themselves (Debian has no pyarrow): Parquet rows, a tokenizer
+ * and how it cuts the validation text, a checkpoint's samples and per-token losses. The formats
+ * are read here, by the code that writes them, and nowhere else.
+ */
+@Command(name = "inspect", mixinStandardHelpOptions = true, version = "sparklm 0.1.0",
+        description = "Prints the jobs' outputs as JSON (for notebooks).",
+        subcommands = {InspectCommand.Parquet.class, InspectCommand.TokenizerReport.class, InspectCommand.Model.class})
+public final class InspectCommand implements Callable<Integer> {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public static void main(String[] args) {
+        System.exit(CommandLineJobs.execute(new InspectCommand(), args));
+    }
+
+    @Override
+    public Integer call() {
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                "name what to inspect: parquet, tokenizer or model (see --help)");
+    }
+
+    static void print(Object value) {
+        try {
+            PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+            out.println(JSON.writeValueAsString(value));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Command(name = "parquet", mixinStandardHelpOptions = true,
+            description = "Rows of a Parquet directory (dropped-sample/, quarantine/, shards).")
+    static final class Parquet implements Callable<Integer> {
+        @Option(names = "--path", required = true, description = "a Parquet file or directory; any Hadoop URI")
+        String path;
+
+        @Option(names = "--limit", defaultValue = "50", description = "rows at most (default: ${DEFAULT-VALUE})")
+        int limit;
+
+        @Option(names = "--per", paramLabel = "COLUMN", description = "at most --limit rows for each value of this column")
+        String per;
+
+        @Option(names = "--max-chars", defaultValue = "2000", description = "strings cut to this many characters (default: ${DEFAULT-VALUE})")
+        int maxChars;
+
+        @Override
+        public Integer call() {
+            SparkSession spark = SparkSessions.getOrCreate("sparklm-inspect");
+            print(rows(spark, path, limit, per, maxChars));
+            return 0;
+        }
+
+        static Map<String, Object> rows(SparkSession spark, String path, int limit, String per, int maxChars) {
+            Dataset<Row> all = spark.read().parquet(path);
+            Dataset<Row> cut = all;
+            for (StructField f : all.schema().fields()) {
+                if (f.dataType().equals(DataTypes.StringType)) {
+                    cut = cut.withColumn(f.name(), org.apache.spark.sql.functions.substring(cut.col(f.name()), 1, maxChars));
+                }
+            }
+            Dataset<Row> chosen;
+            if (per == null) {
+                chosen = cut.limit(limit);
+            } else {
+                var window = org.apache.spark.sql.expressions.Window.partitionBy(per).orderBy(per);
+                chosen = cut.withColumn("_n", org.apache.spark.sql.functions.row_number().over(window))
+                        .filter("_n <= " + limit).drop("_n");
+            }
+            List<JsonNode> rows = new ArrayList<>();
+            for (String json : chosen.toJSON().collectAsList()) {
+                try {
+                    rows.add(JSON.readTree(json));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("path", path);
+            out.put("columns", List.of(all.schema().fieldNames()));
+            out.put("rows_total", all.count());
+            out.put("rows", rows);
+            return out;
+        }
+    }
+
+    @Command(name = "tokenizer", mixinStandardHelpOptions = true,
+            description = "A preprocessing output's tokenizer: vocabulary, merges, longest tokens, and how it cuts the validation text (against GPT-2's).")
+    static final class TokenizerReport implements Callable<Integer> {
+        @Option(names = "--data", required = true, description = "a preprocessing output directory; any Hadoop URI")
+        String data;
+
+        @Option(names = "--windows", defaultValue = "2000", description = "validation windows to measure at most (default: ${DEFAULT-VALUE})")
+        int windows;
+
+        @Option(names = "--top", defaultValue = "20", description = "longest tokens and first merges to list (default: ${DEFAULT-VALUE})")
+        int top;
+
+        @Override
+        public Integer call() {
+            print(report(SparkSessions.getOrCreate("sparklm-inspect"), data, windows, top));
+            return 0;
+        }
+
+        static Map<String, Object> report(SparkSession spark, String data, int maxWindows, int top) {
+            Configuration conf = spark.sparkContext().hadoopConfiguration();
+            ShardedCorpus corpus = ShardedCorpus.open(data, conf);
+            Tokenizer tok = corpus.tokenizer();
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("type", tok.type());
+            out.put("vocab_size", tok.vocabSize());
+            out.put("fingerprint", tok.fingerprint());
+            out.put("context", corpus.context());
+            List<Map<String, Object>> longest = IntStream.range(0, tok.vocabSize()).boxed()
+                    .filter(id -> id != tok.endOfTextId() && !(tok instanceof ByteLevelBpeTokenizer b && b.isSpecial(id)))
+                    .sorted(Comparator.comparingInt((Integer id) -> -tokenBytes(tok, id)).thenComparing(id -> id))
+                    .limit(top)
+                    .map(id -> token(tok, id))
+                    .toList();
+            out.put("longest_tokens", longest);
+            if (tok instanceof ByteLevelBpeTokenizer bpe) {
+                out.put("merges", bpe.mergeCount());
+                List<Map<String, Object>> first = new ArrayList<>();
+                for (int rank = 0; rank < Math.min(top, bpe.mergeCount()); rank++) {
+                    int[] pair = bpe.merge(rank);
+                    first.add(Map.of("rank", rank, "left", tok.decode(new int[] {pair[0]}),
+                            "right", tok.decode(new int[] {pair[1]})));
+                }
+                out.put("first_merges", first);
+                out.put("special_tokens", bpe.specialTokens());
+            } else {
+                out.put("merges", 0);
+            }
+
+            // The validation text: each window's targets (ids after the first), so overlapping
+            // windows count every id once, as training does.
+            List<int[]> windows = corpus.windows(spark, ShardManifest.VALIDATION).take(maxWindows);
+            long tokens = 0;
+            long bytes = 0;
+            long gpt2Tokens = 0;
+            Encoding gpt2 = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.R50K_BASE);
+            int endOfText = tok.endOfTextId();
+            for (int[] w : windows) {
+                tokens += w.length - 1;
+                bytes += tok.textBytes(w, 1, w.length);
+                // GPT-2 reads the same text; each document end is one token for it too.
+                int from = 1;
+                for (int i = 1; i <= w.length; i++) {
+                    if (i == w.length || w[i] == endOfText) {
+                        if (i > from) {
+                            gpt2Tokens += gpt2.countTokensOrdinary(tok.decode(java.util.Arrays.copyOfRange(w, from, i)));
+                        }
+                        if (i < w.length) {
+                            gpt2Tokens++;
+                        }
+                        from = i + 1;
+                    }
+                }
+            }
+            Map<String, Object> validation = new LinkedHashMap<>();
+            validation.put("windows", windows.size());
+            validation.put("tokens", tokens);
+            validation.put("bytes", bytes);
+            validation.put("bytes_per_token", tokens == 0 ? null : (double) bytes / tokens);
+            validation.put("gpt2_tokens", gpt2Tokens);
+            validation.put("gpt2_bytes_per_token", gpt2Tokens == 0 ? null : (double) bytes / gpt2Tokens);
+            out.put("validation", validation);
+            if (!windows.isEmpty()) {
+                int[] w = windows.get(0);
+                out.put("sample", IntStream.range(1, Math.min(w.length, 97)).mapToObj(i -> token(tok, w[i])).toList());
+            }
+            return out;
+        }
+
+        static int tokenBytes(Tokenizer tok, int id) {
+            return tok instanceof ByteLevelBpeTokenizer bpe ? bpe.tokenBytes(id).length
+                    : tok.decode(new int[] {id}).getBytes(StandardCharsets.UTF_8).length;
+        }
+
+        static Map<String, Object> token(Tokenizer tok, int id) {
+            return Map.of("id", id, "text", tok.decode(new int[] {id}), "bytes", tokenBytes(tok, id));
+        }
+    }
+
+    @Command(name = "model", mixinStandardHelpOptions = true,
+            description = "A checkpoint: its state, samples for each prompt and setting, and per-token losses of given texts.")
+    static final class Model implements Callable<Integer> {
+        @Option(names = "--checkpoint", required = true, description = "checkpoint or run directory; any Hadoop URI")
+        String checkpoint;
+
+        @Option(names = "--prompt", description = "prompts to continue (repeatable)")
+        List<String> prompts = new ArrayList<>();
+
+        @Option(names = "--temperature", split = ",", defaultValue = "0.8", description = "temperatures, comma-separated (default: ${DEFAULT-VALUE})")
+        List<Double> temperatures;
+
+        @Option(names = "--top-k", defaultValue = "0", description = "0 = all (default: ${DEFAULT-VALUE})")
+        int topK;
+
+        @Option(names = "--top-p", defaultValue = "1.0", description = "1 = all (default: ${DEFAULT-VALUE})")
+        double topP;
+
+        @Option(names = "--max-tokens", defaultValue = "100", description = "(default: ${DEFAULT-VALUE})")
+        int maxTokens;
+
+        @Option(names = "--seed", defaultValue = "42", description = "(default: ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(names = "--score", description = "texts to score token by token (repeatable)")
+        List<String> scores = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            SameDiffNoise.silence();
+            print(report(CheckpointStore.load(checkpoint, new Configuration()), prompts, temperatures, topK, topP,
+                    maxTokens, seed, scores));
+            return 0;
+        }
+
+        static Map<String, Object> report(CheckpointStore.Checkpoint c, List<String> prompts, List<Double> temperatures,
+                                          int topK, double topP, int maxTokens, long seed, List<String> scores) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("checkpoint", c.path().toString());
+            try {
+                out.put("state", JSON.readTree(c.state().toJson()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            out.put("parameters", c.network().numParams());
+            TextGenerator generator = new TextGenerator(c.network(), c.tokenizer(), c.state().context());
+            List<Map<String, Object>> samples = new ArrayList<>();
+            for (String prompt : prompts) {
+                for (double t : temperatures) {
+                    StringBuilder text = new StringBuilder();
+                    generator.generate(prompt, maxTokens, t, topK, topP, seed, true, text::append);
+                    Map<String, Object> s = new LinkedHashMap<>();
+                    s.put("prompt", prompt);
+                    s.put("temperature", t);
+                    s.put("top_k", topK);
+                    s.put("top_p", topP);
+                    s.put("text", text.toString());
+                    samples.add(s);
+                }
+            }
+            out.put("samples", samples);
+            TokenScorer scorer = new TokenScorer(c.network(), c.tokenizer(), c.state().context());
+            List<Map<String, Object>> scored = new ArrayList<>();
+            for (String text : scores) {
+                TokenScorer.Scored s = scorer.score(text);
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("text", text);
+                m.put("loss", s.loss());
+                m.put("perplexity", s.perplexity());
+                m.put("truncated", s.truncated());
+                m.put("tokens", s.tokens().stream().map(k -> Map.of("id", k.id(), "text", k.text(), "loss", k.loss())).toList());
+                scored.add(m);
+            }
+            out.put("scores", scored);
+            return out;
+        }
+    }
+}
