@@ -41,8 +41,9 @@ for phase, sec in s["phase_seconds"].items():
 print(f"  {'stage':18s} {'docs in':>8s} {'docs out':>8s} {'MB in':>8s} {'cpu s':>7s} {'MB/s/core':>9s}  dropped")
 for st in s["stages"]:
     chars = st["counters"].get("chars", 0) / 1e6
-    sec = st["seconds"]
-    rate = f"{chars / sec:9.1f}" if sec > 0 and chars > 0 else " " * 9
+    # Thread CPU time of the per-document stages; dedup runs Spark jobs of its own: wall time.
+    sec = st["cpu_seconds"] if st.get("cpu_seconds") is not None else st.get("wall_seconds") or 0
+    rate = f"{chars / sec:9.1f}" if sec > 0 and chars > 0 and st.get("cpu_seconds") is not None else " " * 9
     dropped = ", ".join(f"{k} {v}" for k, v in st["dropped"].items())
     print(f"  {st['name']:18s} {st['documents_in']:8,d} {st['documents_out']:8,d} {chars:8.1f} {sec:7.1f} {rate}  {dropped}")
 sp = s["splits"]

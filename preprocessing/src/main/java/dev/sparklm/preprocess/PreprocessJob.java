@@ -228,8 +228,12 @@ public final class PreprocessJob implements Callable<Integer> {
 
             SplitAssigner splitter = new SplitAssigner(cfg.split().validationFraction(), cfg.split().testFraction(),
                     cfg.split().seed());
+            // By the id field when the input has one, else by the cleaned text: never by file and
+            // offset, so moving the corpus or adding files keeps every document in its split.
+            boolean byIdField = !cfg.reader().idField().isEmpty();
             JavaPairRDD<String, String> tagged = docs.filter(col("drop").isNull()).javaRDD()
-                    .mapToPair(d -> new Tuple2<>(d.getSplit() != null ? d.getSplit() : splitter.splitOf(d.getId()), d.getText()))
+                    .mapToPair(d -> new Tuple2<>(d.getSplit() != null ? d.getSplit()
+                            : splitter.splitOf(byIdField ? "id:" + d.getId() : "text:" + d.getText()), d.getText()))
                     .persist(StorageLevel.MEMORY_AND_DISK_SER());
             try {
                 Map<String, Long> perSplit = tagged.countByKey();

@@ -30,16 +30,17 @@ public record PreprocessStats(int schemaVersion, String input, String inputForma
                               Map<String, Map<String, Long>> tokenLengthHistogram, Map<String, Double> phaseSeconds,
                               Map<String, Long> peakMemoryBytes) {
 
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;   // 2: cpu_seconds (thread CPU time) and wall_seconds instead of seconds
     public static final String FILE_NAME = "stats.json";
 
     /**
-     * @param seconds  CPU-side time spent in the stage, summed over tasks (per-document stages);
-     *                 for dedup, the wall time of its Spark jobs
-     * @param counters stage-specific counts (characters in, redactions, languages, candidate pairs, ...)
+     * @param cpuSeconds  thread CPU time spent in the stage, summed over tasks (the per-document
+     *                    stages and the readers); null for dedup
+     * @param wallSeconds for dedup (Spark jobs of its own), their wall time; null for the others
+     * @param counters    stage-specific counts (characters in, redactions, languages, candidate pairs, ...)
      */
     public record StageStats(String name, long documentsIn, long documentsOut, Map<String, Long> dropped,
-                             double seconds, Map<String, Long> counters) {}
+                             Double cpuSeconds, Double wallSeconds, Map<String, Long> counters) {}
 
     public String toJson() {
         return SnakeCaseJson.write(this);
@@ -50,7 +51,7 @@ public record PreprocessStats(int schemaVersion, String input, String inputForma
      * order: a stage's input is its predecessor's output.
      */
     static List<StageStats> stageTable(List<String> order, long documents, Map<String, Long> dropsByReason,
-                                       Map<String, Long> counters, Map<String, Double> extraSeconds) {
+                                       Map<String, Long> counters, Map<String, Double> wallSeconds) {
         List<StageStats> table = new ArrayList<>();
         long in = documents;
         for (String stage : order) {
@@ -64,12 +65,13 @@ public record PreprocessStats(int schemaVersion, String input, String inputForma
             }
             Map<String, Long> own = new LinkedHashMap<>();
             counters.forEach((k, v) -> {
-                if (k.startsWith(stage + ".") && !k.equals(stage + ".nanos")) {
+                if (k.startsWith(stage + ".") && !k.equals(stage + DocumentPipeline.CPU_NANOS)) {
                     own.put(k.substring(stage.length() + 1), v);
                 }
             });
-            double seconds = extraSeconds.getOrDefault(stage, counters.getOrDefault(stage + ".nanos", 0L) / 1e9);
-            table.add(new StageStats(stage, in, out, dropped, seconds, own));
+            Double wall = wallSeconds.get(stage);
+            Double cpu = wall != null ? null : counters.getOrDefault(stage + DocumentPipeline.CPU_NANOS, 0L) / 1e9;
+            table.add(new StageStats(stage, in, out, dropped, cpu, wall, own));
             in = out;
         }
         return table;

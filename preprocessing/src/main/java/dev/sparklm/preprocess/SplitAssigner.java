@@ -7,9 +7,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * Puts a document in the train, validation or test split by a hash of its id and the seed:
- * deterministic across runs and cluster layouts. It runs after deduplication, so a document and
- * its duplicates cannot straddle splits.
+ * Puts a document in the train, validation or test split by a hash of a key and the seed: the
+ * job gives it the document's id field when the input has one, else its cleaned text, so the
+ * split is the same across runs, cluster layouts, input locations and added files. It runs after
+ * deduplication, so a document and its duplicates cannot straddle splits.
  */
 public final class SplitAssigner implements Serializable {
 
@@ -23,8 +24,8 @@ public final class SplitAssigner implements Serializable {
         this.seed = seed;
     }
 
-    public String splitOf(String id) {
-        double u = unitInterval(id);
+    public String splitOf(String key) {
+        double u = unitInterval(key);
         return u < validationFraction ? ShardManifest.VALIDATION
                 : u < validationFraction + testFraction ? ShardManifest.TEST : ShardManifest.TRAIN;
     }

@@ -193,6 +193,60 @@ class PreprocessJobTest {
         assertEquals(s.splitOf("same id"), s.splitOf("same id"));
     }
 
+    /**
+     * The same documents from another directory and file name, with another file added: every
+     * document keeps its split (a split by file and offset would move about half of them).
+     */
+    @Test
+    void aMovedCorpusWithFilesAddedKeepsEveryDocumentsSplit() throws IOException {
+        String all = Files.readString(CORPUS, StandardCharsets.UTF_8);
+        String first = shakespeareSlice(60_000);
+        Path here = Files.createDirectories(tmp.resolve("here"));
+        Files.writeString(here.resolve("slice.txt"), first);
+        Path there = Files.createDirectories(tmp.resolve("moved").resolve("elsewhere"));
+        Files.writeString(there.resolve("b-renamed.txt"), first);
+        Files.writeString(there.resolve("a-added.txt"), all.substring(first.length(), all.lastIndexOf("\n\n", 100_000)));
+        SparkSession spark = LocalSpark.get();
+        Map<String, String> exportIds = Map.of("context", "16", "export.token-files", "true");
+        PreprocessJob.run(spark, config(here.resolve("slice.txt"), tmp.resolve("a"), exportIds));
+        PreprocessJob.run(spark, config(there, tmp.resolve("b"), exportIds));
+        for (String file : List.of("train.bin", "val.bin")) {
+            Set<String> before = documents(tmp.resolve("a"), file);
+            Set<String> after = documents(tmp.resolve("b"), file);
+            assertTrue(before.size() > 10, file + ": " + before.size());
+            Set<String> moved = new HashSet<>(before);
+            moved.removeAll(after);
+            assertEquals(Set.of(), moved, file + ": documents that changed split");
+            assertTrue(after.size() > before.size(), "the added file's documents joined " + file);
+        }
+    }
+
+    /**
+     * The documents of a split, from its nanoGPT token file (documents joined by <|endoftext|>),
+     * without the last one when packing cut its tail off.
+     */
+    static Set<String> documents(Path out, String file) throws IOException {
+        dev.sparklm.tokenizer.Tokenizer tokenizer = dev.sparklm.tokenizer.TokenizerJson.read(
+                Files.readString(out.resolve("tokenizer.json")), "tokenizer.json");
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(Files.readAllBytes(out.resolve(file)))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int[] ids = new int[bytes.remaining() / 2];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = Short.toUnsignedInt(bytes.getShort());
+        }
+        Set<String> docs = new HashSet<>();
+        int from = 0;
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] == tokenizer.endOfTextId()) {
+                if (i > from) {
+                    docs.add(tokenizer.decode(java.util.Arrays.copyOfRange(ids, from, i)));
+                }
+                from = i + 1;
+            }
+        }
+        return docs;
+    }
+
     Set<String> decodedWindows(SparkSession spark, Path out, String split) {
         Set<String> all = new HashSet<>();
         for (Row r : spark.read().parquet(out.resolve(split).toString()).collectAsList()) {
