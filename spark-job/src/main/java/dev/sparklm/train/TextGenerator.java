@@ -1,16 +1,10 @@
 package dev.sparklm.train;
 
-import dev.sparklm.model.LanguageModels;
 import dev.sparklm.tokenizer.Tokenizer;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.function.Consumer;
-import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Continues a prompt one token at a time: the model sees the last {@code context} tokens, the
@@ -18,18 +12,14 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * and each token is handed to the caller as soon as it is chosen.
  */
 public final class TextGenerator {
-    private final MultiLayerNetwork net;
+    private final NextTokenModel model;
     private final Tokenizer tokenizer;
     private final int context;
-    private final int fixedLength;     // the transformer's input length; 0 for the LSTM
-    private final boolean timeMajor;   // output [1, time, vocab] rather than [1, vocab, time]
 
     public TextGenerator(MultiLayerNetwork net, Tokenizer tokenizer, int context) {
-        this.net = net;
+        this.model = new NextTokenModel(net, tokenizer.endOfTextId());
         this.tokenizer = tokenizer;
         this.context = context;
-        this.fixedLength = LanguageModels.fixedContext(net.getLayerWiseConfigurations());
-        this.timeMajor = LanguageModels.outputFormat(net) == RNNFormat.NWC;
     }
 
     /**
@@ -71,20 +61,7 @@ public final class TextGenerator {
         int printed = 0;
         for (int i = 0; i < maxTokens; i++) {
             int from = Math.max(0, n - context);
-            int length = n - from;
-            // A transformer takes exactly its context: pad on the right, where the causal mask
-            // keeps the padding from influencing the positions before it.
-            float[] window = new float[fixedLength > 0 ? fixedLength : length];
-            java.util.Arrays.fill(window, tokenizer.endOfTextId());
-            for (int t = from; t < n; t++) {
-                window[t - from] = ids[t];
-            }
-            INDArray input = Nd4j.create(window, new long[] {1, window.length}, DataType.FLOAT);
-            INDArray out = net.output(input, false);
-            INDArray last = timeMajor
-                    ? out.get(NDArrayIndex.point(0), NDArrayIndex.point(length - 1), NDArrayIndex.all())
-                    : out.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.point(length - 1));
-            float[] probs = last.dup().toFloatVector();
+            float[] probs = model.forward(ids, from, n).distribution(n - from - 1);
             int next = sample(probs, temperature, topK, topP, random);
             if (stopAtEndOfText && next == tokenizer.endOfTextId()) {
                 break;
