@@ -2,6 +2,7 @@ package dev.sparklm.preprocess;
 
 import dev.sparklm.shards.ShardManifest;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.not;
@@ -296,13 +297,41 @@ public final class PreprocessJob implements Callable<Integer> {
             docs.filter(col("drop").startsWith(QUARANTINE))
                     .select(col("drop").substr(QUARANTINE.length() + 1, 100).as("reason"), col("source"), col("offset"), col("detail"))
                     .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(new Path(dir, QUARANTINE_DIR).toString());
-            docs.filter(col("drop").isNotNull().and(not(col("drop").startsWith(QUARANTINE))))
-                    .withColumn("n", row_number().over(Window.partitionBy("drop").orderBy("key")))
-                    .filter(col("n").leq(cfg.droppedSampleSize()))
-                    .select(col("drop").as("reason"), col("id"), col("source"), col("offset"), col("lang"),
+            Dataset<Document> dropped = docs.filter(col("drop").isNotNull().and(not(col("drop").startsWith(QUARANTINE))));
+            Dataset<Row> chosen = firstKeysPerReason(dropped.select(col("drop"), col("key")), cfg.droppedSampleSize());
+            dropped.join(broadcast(chosen), "key")
+                    .select(col("drop").as("reason"), col("id"), col("source"), col("offset"), col("lang"), col("meta"),
                             col("text").substr(1, SAMPLE_CHARS).as("text"))
                     .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(new Path(dir, SAMPLE_DIR).toString());
         }
+    }
+
+    /**
+     * The {@code n} smallest keys of each drop reason, as (key): each partition first keeps its
+     * own n smallest per reason, so only those (two longs' worth each) meet in the window that
+     * picks the overall n. A window over all dropped documents sent every document of a reason,
+     * text included, to one task.
+     */
+    static Dataset<Row> firstKeysPerReason(Dataset<Row> dropAndKey, int n) {
+        StructType schema = new StructType().add("drop", DataTypes.StringType, false).add("key", DataTypes.LongType, false);
+        Dataset<Row> local = dropAndKey.mapPartitions((org.apache.spark.api.java.function.MapPartitionsFunction<Row, Row>) it -> {
+            Map<String, java.util.PriorityQueue<Long>> smallest = new java.util.HashMap<>();
+            while (it.hasNext()) {
+                Row r = it.next();
+                java.util.PriorityQueue<Long> keys = smallest.computeIfAbsent(r.getString(0),
+                        k -> new java.util.PriorityQueue<>(java.util.Comparator.reverseOrder()));
+                keys.add(r.getLong(1));
+                if (keys.size() > n) {
+                    keys.poll();   // the largest
+                }
+            }
+            List<Row> out = new ArrayList<>();
+            smallest.forEach((reason, keys) -> keys.forEach(k -> out.add(RowFactory.create(reason, k))));
+            return out.iterator();
+        }, Encoders.row(schema));
+        return local.withColumn("n", row_number().over(Window.partitionBy("drop").orderBy("key")))
+                .filter(col("n").leq(n))
+                .select(col("key"));
     }
 
     /** The documents with dedup's drops applied (a drop already set wins). */

@@ -63,7 +63,7 @@ class PipelineReportTest {
     }
 
     static String line(String id, String text) {
-        ObjectNode o = JSON.createObjectNode().put("id", id).put("text", text);
+        ObjectNode o = JSON.createObjectNode().put("id", id).put("text", text).put("url", "https://example.org/" + id);
         return o.toString();
     }
 
@@ -90,7 +90,8 @@ class PipelineReportTest {
         Path out = tmp.resolve("out");
 
         Map<String, String> set = new HashMap<>(Map.of("input", input.toString(), "output", out.toString(),
-                "input-format", "jsonl", "fields.id", "id", "context", "32", "split.validation-fraction", "0.2"));
+                "input-format", "jsonl", "fields.id", "id", "context", "32", "split.validation-fraction", "0.2",
+                "fields.metadata", "[url]"));
         SparkSession spark = LocalSpark.get();
         ShardManifest m = PreprocessJob.run(spark, PreprocessConfig.load(Optional.empty(), set));
 
@@ -127,6 +128,9 @@ class PipelineReportTest {
         assertEquals(5, sample.size(), "language, gopher-quality, c4, exact and near duplicate");
         assertTrue(sample.stream().anyMatch(s -> s.getAs("reason").equals("language:not-allowed")
                 && s.getAs("id").equals("german") && s.<String>getAs("text").startsWith("Die Geschichte")));
+        // The input's metadata fields travel with a dropped document.
+        assertTrue(sample.stream().allMatch(s -> String.valueOf(s.<String>getAs("meta")).equals(
+                "{\"url\":\"https://example.org/" + s.getAs("id") + "\"}")), sample.toString());
         List<Row> quarantine = spark.read().parquet(out.resolve("quarantine").toString()).collectAsList();
         assertEquals(2, quarantine.size());
         assertTrue(quarantine.stream().allMatch(q -> q.<String>getAs("source").endsWith("corpus.jsonl")

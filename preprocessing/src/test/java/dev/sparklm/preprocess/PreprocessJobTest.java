@@ -193,6 +193,32 @@ class PreprocessJobTest {
         assertEquals(s.splitOf("same id"), s.splitOf("same id"));
     }
 
+    /** The dropped-document sample: each reason's n smallest keys, picked per partition first. */
+    @Test
+    void theSampleOfEachReasonIsItsSmallestKeysWhateverThePartitioning() {
+        SparkSession spark = LocalSpark.get();
+        java.util.Random r = new java.util.Random(9);
+        List<Row> rows = new java.util.ArrayList<>();
+        Map<String, java.util.TreeSet<Long>> byReason = new java.util.HashMap<>();
+        for (int i = 0; i < 5_000; i++) {
+            String reason = "stage:reason-" + (i % 7 == 0 ? "rare" : i % 2 == 0 ? "a" : "b");
+            long key = r.nextLong();
+            rows.add(org.apache.spark.sql.RowFactory.create(reason, key));
+            byReason.computeIfAbsent(reason, k -> new java.util.TreeSet<>()).add(key);
+        }
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("drop", org.apache.spark.sql.types.DataTypes.StringType).add("key", org.apache.spark.sql.types.DataTypes.LongType);
+        Set<Long> expected = new HashSet<>();
+        byReason.values().forEach(keys -> keys.stream().limit(20).forEach(expected::add));
+        for (int partitions : new int[] {1, 8}) {
+            Dataset<Row> input = spark.createDataFrame(rows, schema).repartition(partitions);
+            Set<Long> chosen = new HashSet<>();
+            PreprocessJob.firstKeysPerReason(input, 20).collectAsList().forEach(k -> chosen.add(k.getLong(0)));
+            assertEquals(3 * 20, chosen.size());
+            assertEquals(expected, chosen, partitions + " partitions");
+        }
+    }
+
     /**
      * The same documents from another directory and file name, with another file added: every
      * document keeps its split (a split by file and offset would move about half of them).
