@@ -1,5 +1,7 @@
 package dev.sparklm.preprocess;
 
+import dev.sparklm.io.LocalSpark;
+
 import dev.sparklm.shards.ShardManifest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

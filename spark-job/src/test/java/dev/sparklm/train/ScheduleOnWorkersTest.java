@@ -1,5 +1,7 @@
 package dev.sparklm.train;
 
+import dev.sparklm.io.LocalSpark;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 

@@ -3,7 +3,7 @@ package dev.sparklm.preprocess.dedup;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sparklm.preprocess.LocalSpark;
+import dev.sparklm.io.LocalSpark;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparklm.io.JobConfigException;
 import dev.sparklm.preprocess.Document;
-import dev.sparklm.preprocess.LocalSpark;
+import dev.sparklm.io.LocalSpark;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,8 +1,8 @@
-package dev.sparklm.preprocess;
+package dev.sparklm.io;
 
 import org.apache.spark.sql.SparkSession;
 
-/** One local[2] session for all tests in a JVM: starting Spark costs seconds. */
+/** One local[2] session for all tests in a JVM (starting Spark costs seconds); the jobs' tests get it from this module's test jar. */
 public final class LocalSpark {
     private LocalSpark() {}
 
