@@ -23,6 +23,7 @@ public class Document implements Serializable {
     private String split;
     private String lang;
     private String meta;
+    private String preview;
 
     public Document() {}
 
@@ -100,4 +101,23 @@ public class Document implements Serializable {
     /** Metadata fields of the input record, as a JSON object, or null. */
     public String getMeta() { return meta; }
     public void setMeta(String meta) { this.meta = meta; }
+    /** Of a quarantined record: its first bytes as text, for a person to recognize it; else null. */
+    public String getPreview() { return preview; }
+    public void setPreview(String preview) { this.preview = preview; }
+
+    /** This (quarantined) record with the start of its bytes as a preview. */
+    public Document withPreview(byte[] bytes, int length) {
+        this.preview = preview(bytes, length);
+        return this;
+    }
+
+    static final int PREVIEW_BYTES = 200;
+
+    /** The first bytes as text: malformed UTF-8 as U+FFFD, control characters but newline and tab as U+00B7. */
+    static String preview(byte[] bytes, int length) {
+        String s = new String(bytes, 0, Math.min(length, PREVIEW_BYTES), java.nio.charset.StandardCharsets.UTF_8);
+        StringBuilder out = new StringBuilder(s.length());
+        s.codePoints().forEach(c -> out.appendCodePoint(c < 0x20 && c != '\n' && c != '\t' || c == 0x7F ? 0xB7 : c));
+        return out.toString();
+    }
 }

@@ -295,7 +295,8 @@ public final class PreprocessJob implements Callable<Integer> {
         /** quarantine/: every unreadable record; dropped-sample/: a few dropped documents per reason. */
         void writeReports(Dataset<Document> docs) {
             docs.filter(col("drop").startsWith(QUARANTINE))
-                    .select(col("drop").substr(QUARANTINE.length() + 1, 100).as("reason"), col("source"), col("offset"), col("detail"))
+                    .select(col("drop").substr(QUARANTINE.length() + 1, 100).as("reason"), col("source"), col("offset"), col("detail"),
+                            col("preview"))
                     .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(new Path(dir, QUARANTINE_DIR).toString());
             Dataset<Document> dropped = docs.filter(col("drop").isNotNull().and(not(col("drop").startsWith(QUARANTINE))));
             Dataset<Row> chosen = firstKeysPerReason(dropped.select(col("drop"), col("key")), cfg.droppedSampleSize());

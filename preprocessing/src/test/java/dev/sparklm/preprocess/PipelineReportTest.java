@@ -137,6 +137,9 @@ class PipelineReportTest {
         assertEquals(2, quarantine.size());
         assertTrue(quarantine.stream().allMatch(q -> q.<String>getAs("source").endsWith("corpus.jsonl")
                 && q.<Long>getAs("offset") > 0));
+        // A preview of each record's first bytes, for a person to recognize it.
+        assertEquals(java.util.Set.of("{\"id\": \"broken\", \"text\": \"no closing quote}", "{\"id\": \"no-text\"}"),
+                quarantine.stream().map(q -> q.<String>getAs("preview")).collect(java.util.stream.Collectors.toSet()));
 
         // No redacted PII, no rejected text and no quarantined record reaches the shards.
         Tokenizer tok = TokenizerJson.read(Files.readString(out.resolve("tokenizer.json")), "tokenizer.json");

@@ -91,7 +91,8 @@ final class TextRecordReader {
         private Document toDocument(long offset, Text bytes) {
             String text = decoder.decode(bytes.getBytes(), bytes.getLength());
             if (text == null) {
-                return Document.quarantined(source, offset, decoder.problem().reason, decoder.detail());
+                return Document.quarantined(source, offset, decoder.problem().reason, decoder.detail())
+                        .withPreview(bytes.getBytes(), bytes.getLength());
             }
             if (text.isBlank()) {
                 return null;
@@ -107,12 +108,15 @@ final class TextRecordReader {
             try {
                 record = JSON.readTree(line);
             } catch (Exception e) {
-                return Document.quarantined(source, offset, "malformed-json", firstLine(e.getMessage()));
+                byte[] utf8 = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                return Document.quarantined(source, offset, "malformed-json", firstLine(e.getMessage()))
+                        .withPreview(utf8, utf8.length);
             }
             JsonNode text = field(record, options.textField());
             if (text == null || !text.isTextual()) {
+                byte[] utf8 = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 return Document.quarantined(source, offset, "missing-text",
-                        "no string field \"" + options.textField() + "\" (preprocess.fields.text)");
+                        "no string field \"" + options.textField() + "\" (preprocess.fields.text)").withPreview(utf8, utf8.length);
             }
             String id = null;
             if (!options.idField().isEmpty()) {

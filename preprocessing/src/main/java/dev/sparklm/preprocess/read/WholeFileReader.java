@@ -89,7 +89,7 @@ final class WholeFileReader {
             text = declaredCharset(buf, n);   // HTML may say what it is in (Latin-1 pages)
         }
         if (text == null) {
-            return Document.quarantined(source, 0, decoder.problem().reason, decoder.detail());
+            return Document.quarantined(source, 0, decoder.problem().reason, decoder.detail()).withPreview(buf, n);
         }
         return Document.of(null, source, 0, text);
     }

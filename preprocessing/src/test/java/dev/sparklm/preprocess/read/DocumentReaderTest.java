@@ -113,7 +113,9 @@ class DocumentReaderTest {
         assertEquals("quarantine:invalid-utf8", invalid.getDrop());
         assertEquals(10, invalid.getOffset());
         assertTrue(invalid.getDetail().contains("+3"), invalid.getDetail());
+        assertEquals("bad\uFFFD(", invalid.getPreview(), "malformed bytes shown as U+FFFD");
         assertEquals("quarantine:binary", docs.get(3).getDrop());
+        assertEquals("bin\u00B7\u00B7\u00B7\u00B7", docs.get(3).getPreview(), "control bytes shown as middle dots");
 
         // A 50 MB line with no newline: quarantined as too-long, the next line still read.
         Path huge = tmp.resolve("huge.txt");
