@@ -40,7 +40,7 @@ public final class HadoopFiles {
     /**
      * {@code path}, or its previous version's aside name if an interrupted {@link #replace} left
      * only that: where a reader finds the complete version. Readers never rename; the next
-     * writer does ({@link #recover}).
+     * writer does ({@link #replace} of a file, a new {@link StagedOutputDirectory} of an output).
      */
     public static Path readable(FileSystem fs, Path path) throws IOException {
         return !fs.exists(path) && fs.exists(asideOf(path)) ? asideOf(path) : path;

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * when the job succeeds: a failed or killed run leaves the previous output untouched, a rerun
  * replaces it whole. The swap is {@link HadoopFiles#replace} (previous output renamed aside,
  * staging renamed in, aside deleted), so a crash at any point leaves one complete output, never
- * a mix of two runs; the next run (or {@link #recover}) puts an output left aside back in place
+ * a mix of two runs; the next run puts an output left aside back in place
  * and removes what killed runs left in staging.
  */
 public final class StagedOutputDirectory {
@@ -27,7 +27,7 @@ public final class StagedOutputDirectory {
         this.fs = HadoopFiles.fs(target, conf);
         this.target = fs.makeQualified(target);
         this.staging = new Path(this.target.getParent(), stagingPrefix(this.target) + System.currentTimeMillis());
-        recover(this.target, conf);
+        recover();
         try {
             FileStatus[] leftovers = fs.globStatus(new Path(this.target.getParent(), stagingPrefix(this.target) + "*"));
             for (FileStatus s : leftovers == null ? new FileStatus[0] : leftovers) {
@@ -41,17 +41,14 @@ public final class StagedOutputDirectory {
 
     /**
      * Puts the previous output back at {@code target} if a run was killed while publishing
-     * (after moving it aside, before renaming its own output in). Readers call this before
-     * opening an output; returns whether it did anything.
+     * (after moving it aside, before renaming its own output in). Only a new run does this;
+     * readers meanwhile find the output at its aside name ({@link HadoopFiles#readable}).
      */
-    public static boolean recover(Path target, Configuration conf) {
-        FileSystem fs = HadoopFiles.fs(target, conf);
+    private void recover() {
         try {
-            boolean restored = HadoopFiles.recover(fs, target);
-            if (restored) {
+            if (HadoopFiles.recover(fs, target)) {
                 LOG.warn("{} was missing, its previous version was left aside by a run killed while publishing: restored", target);
             }
-            return restored;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot recover " + target + ": " + e.getMessage(), e);
         }

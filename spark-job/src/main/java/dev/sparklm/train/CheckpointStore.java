@@ -94,11 +94,12 @@ public final class CheckpointStore {
             throw new UncheckedIOException("cannot read " + p + ": " + e.getMessage(), e);
         }
         CheckpointStore store = new CheckpointStore(path, conf);
-        if (store.list().isEmpty()) {
+        List<Path> all = store.list();
+        if (all.isEmpty()) {
             throw new IllegalArgumentException("no checkpoint at " + path + " (expected a checkpoint directory with "
                     + STATE + ", or a run directory with checkpoints/)");
         }
-        return store.latestValid().orElseThrow(() -> new IllegalArgumentException(
+        return store.latestValid(all).orElseThrow(() -> new IllegalArgumentException(
                 "no valid checkpoint in " + store.root + ": every one failed to load (see the warnings above)"));
     }
 
@@ -154,7 +155,10 @@ public final class CheckpointStore {
 
     /** The newest checkpoint that loads and passes its checksum; broken ones are reported and skipped. */
     public Optional<Checkpoint> latestValid() {
-        List<Path> all = list();
+        return latestValid(list());
+    }
+
+    private Optional<Checkpoint> latestValid(List<Path> all) {
         for (int i = all.size() - 1; i >= 0; i--) {
             try {
                 return Optional.of(loadDirectory(fs.makeQualified(all.get(i)), conf));
@@ -163,11 +167,6 @@ public final class CheckpointStore {
             }
         }
         return Optional.empty();
-    }
-
-    public Optional<Path> latest() {
-        List<Path> all = list();
-        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
     }
 
     /** Deletes all but the newest {@code keepLast} checkpoints and the one named {@code best}. */

@@ -147,7 +147,7 @@ public final class InspectCommand implements Callable<Integer> {
             out.put("context", corpus.context());
             List<Map<String, Object>> longest = IntStream.range(0, tok.vocabSize()).boxed()
                     .filter(id -> id != tok.endOfTextId() && !(tok instanceof ByteLevelBpeTokenizer b && b.isSpecial(id)))
-                    .sorted(Comparator.comparingInt((Integer id) -> -tokenBytes(tok, id)).thenComparing(id -> id))
+                    .sorted(Comparator.comparingLong((Integer id) -> -textBytes(tok, id)).thenComparing(id -> id))
                     .limit(top)
                     .map(id -> token(tok, id))
                     .toList();
@@ -157,8 +157,8 @@ public final class InspectCommand implements Callable<Integer> {
                 List<Map<String, Object>> first = new ArrayList<>();
                 for (int rank = 0; rank < Math.min(top, bpe.mergeCount()); rank++) {
                     int[] pair = bpe.merge(rank);
-                    first.add(Map.of("rank", rank, "left", tok.decode(new int[] {pair[0]}),
-                            "right", tok.decode(new int[] {pair[1]})));
+                    first.add(Map.of("rank", rank, "left", tok.decode(pair[0]),
+                            "right", tok.decode(pair[1])));
                 }
                 out.put("first_merges", first);
                 out.put("special_tokens", bpe.specialTokens());
@@ -206,13 +206,13 @@ public final class InspectCommand implements Callable<Integer> {
             return out;
         }
 
-        static int tokenBytes(Tokenizer tok, int id) {
-            return tok instanceof ByteLevelBpeTokenizer bpe ? bpe.tokenBytes(id).length
-                    : tok.decode(new int[] {id}).getBytes(StandardCharsets.UTF_8).length;
+        static Map<String, Object> token(Tokenizer tok, int id) {
+            return Map.of("id", id, "text", tok.decode(id), "bytes", textBytes(tok, id));
         }
 
-        static Map<String, Object> token(Tokenizer tok, int id) {
-            return Map.of("id", id, "text", tok.decode(new int[] {id}), "bytes", tokenBytes(tok, id));
+        /** The UTF-8 bytes of the text a token stands for (0 for <|endoftext|>). */
+        static long textBytes(Tokenizer tok, int id) {
+            return tok.textBytes(new int[] {id}, 0, 1);
         }
     }
 

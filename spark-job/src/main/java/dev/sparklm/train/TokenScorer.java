@@ -49,7 +49,7 @@ public final class TokenScorer {
         for (int t = 0; t < n; t++) {
             int next = ids[t + 1];
             double p = out.probability(t, next);
-            tokens.add(new Token(next, tokenizer.decode(new int[] {next}), -Math.log(Math.max(p, Double.MIN_VALUE))));
+            tokens.add(new Token(next, tokenizer.decode(next), -Math.log(Math.max(p, Double.MIN_VALUE))));
         }
         return new Scored(text, tokens, encoded.length > n);
     }

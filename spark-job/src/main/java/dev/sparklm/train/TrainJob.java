@@ -171,7 +171,7 @@ public final class TrainJob implements Callable<Integer> {
         // Steps: one minibatch on every worker.
         int workers = cfg.workers() > 0 ? cfg.workers() : sc.defaultParallelism();
         int batch = cfg.batchSizePerWorker();
-        long stepsPerEpoch = ceilDiv(ceilDiv(trainSequences, batch), workers);
+        long stepsPerEpoch = steps(trainSequences, batch, workers);
         long totalSteps = stepsPerEpoch * cfg.epochs();
         if (resumed.isPresent()) {
             totalSteps = resumedTotalSteps(resumed.get().state(), trainSequences, batch, workers, cfg.epochs());
@@ -262,18 +262,17 @@ public final class TrainJob implements Callable<Integer> {
      * the uninterrupted run's count).
      */
     static long resumedTotalSteps(TrainingState state, long trainSequences, int batch, int workers, int epochs) {
-        int epoch = state.epoch();
-        long position = state.epochPosition();
-        if (position >= trainSequences) {   // taken at an epoch's end
-            epoch++;
-            position = 0;
-        }
-        if (epoch > epochs) {
+        TrainingState.Position at = state.resumeAt(trainSequences);
+        if (at.epoch() > epochs) {
             return state.step();
         }
-        long stepsPerEpoch = ceilDiv(ceilDiv(trainSequences, batch), workers);
-        return state.step() + ceilDiv(ceilDiv(trainSequences - position, batch), workers)
-                + (long) (epochs - epoch) * stepsPerEpoch;
+        return state.step() + steps(trainSequences - at.windowsDone(), batch, workers)
+                + (long) (epochs - at.epoch()) * steps(trainSequences, batch, workers);
+    }
+
+    /** Steps (a minibatch on every worker) that {@code windows} take: a worker's last minibatch may be short. */
+    static long steps(long windows, int batch, int workers) {
+        return ceilDiv(ceilDiv(windows, batch), workers);
     }
 
     /** The network configuration of {@code train.model.type}. */

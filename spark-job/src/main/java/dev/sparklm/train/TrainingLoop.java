@@ -55,8 +55,9 @@ final class TrainingLoop {
     /** Continues from a checkpoint's state. */
     void resumeFrom(TrainingState state, Path checkpoint) {
         step = state.step();
-        epoch = state.epoch();
-        epochPosition = state.epochPosition();
+        TrainingState.Position position = state.resumeAt(s.trainSequences());
+        epoch = position.epoch();
+        epochPosition = position.windowsDone();
         tokensSeen = state.tokensSeen();
         trainLoss = state.trainLoss();
         validationLoss = state.validationLoss();
@@ -64,10 +65,6 @@ final class TrainingLoop {
         withoutImprovement = state.evaluationsWithoutImprovement();
         bestCheckpoint = state.bestCheckpoint();
         lastCheckpoint = checkpoint;
-        if (epochPosition >= s.trainSequences()) {   // taken at an epoch's end
-            epoch++;
-            epochPosition = 0;
-        }
         LOG.info("resuming at step {} (epoch {}, {} of its {} sequences done) from {}", step, epoch, epochPosition,
                 s.trainSequences(), checkpoint);
     }

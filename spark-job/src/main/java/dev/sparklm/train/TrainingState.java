@@ -36,6 +36,17 @@ public record TrainingState(
         String modelSha256,
         String config) {
 
+    /** Where training continues: an epoch and the windows of it already trained. */
+    public record Position(int epoch, long windowsDone) {}
+
+    /**
+     * Where a run resumed from this state continues: this epoch at this position, or the next
+     * epoch's start if the checkpoint was taken at an epoch's end.
+     */
+    public Position resumeAt(long windowsPerEpoch) {
+        return epochPosition >= windowsPerEpoch ? new Position(epoch + 1, 0) : new Position(epoch, epochPosition);
+    }
+
     public TrainingState withChecksum(String sha256) {
         return new TrainingState(step, epoch, epochPosition, tokensSeen, trainLoss, validationLoss, bestValidationLoss,
                 evaluationsWithoutImprovement, bestCheckpoint, modelType, context, vocabSize, tokenizerFingerprint, data, createdAt, sha256, config);

@@ -99,8 +99,8 @@ class ResumeAndEarlyStoppingTest {
 
         Path killed = tmp.resolve("killed");
         copyTree(whole, killed);
-        deleteTree(killed.resolve("checkpoints").resolve(CheckpointStore.name(16)));
-        deleteTree(killed.resolve("checkpoints").resolve(CheckpointStore.name(12)));
+        EndToEndTest.deleteRecursively(killed.resolve("checkpoints").resolve(CheckpointStore.name(16)));
+        EndToEndTest.deleteRecursively(killed.resolve("checkpoints").resolve(CheckpointStore.name(12)));
         TrainJob.Result resumed = TrainJob.run(spark, config(killed, settings), false, true);
         assertEquals(16, resumed.steps());
 
@@ -181,7 +181,7 @@ class ResumeAndEarlyStoppingTest {
         return rows;
     }
 
-    private static float maxDifference(float[] a, float[] b) {
+    static float maxDifference(float[] a, float[] b) {
         float max = 0;
         for (int i = 0; i < a.length; i++) {
             max = Math.max(max, Math.abs(a[i] - b[i]));
@@ -202,13 +202,6 @@ class ResumeAndEarlyStoppingTest {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (var files = Files.walk(dir)) {
-            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(f);
-            }
-        }
-    }
 
     @Test
     void aTimeBudgetEndsTheRunWithACheckpointThatResumes() throws IOException {

@@ -137,12 +137,8 @@ class StandaloneClusterIT {
         CheckpointStore.Checkpoint undisturbed = CheckpointStore.load(hdfsUri + "/lm/run-a", conf);
         CheckpointStore.Checkpoint resumed = CheckpointStore.load(hdfsUri + "/lm/run-c", conf);
         assertEquals(STEPS_IN_ALL, resumed.state().step());
-        float[] a = undisturbed.network().params().toFloatVector();
-        float[] c = resumed.network().params().toFloatVector();
-        float max = 0;
-        for (int i = 0; i < a.length; i++) {
-            max = Math.max(max, Math.abs(a[i] - c[i]));
-        }
+        float max = ResumeAndEarlyStoppingTest.maxDifference(undisturbed.network().params().toFloatVector(),
+                resumed.network().params().toFloatVector());
         assertTrue(max <= 1e-5f, "parameters differ from the undisturbed run's by " + max);
         assertEquals(undisturbed.state().validationLoss(), resumed.state().validationLoss(), 1e-5);
     }

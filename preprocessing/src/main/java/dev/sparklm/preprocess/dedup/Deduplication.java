@@ -122,8 +122,8 @@ public final class Deduplication {
         }
         ConnectedComponents.Result cc = ConnectedComponents.of(edges, o.maxRounds());
         Dataset<Row> labels = cc.labels().persist(StorageLevel.MEMORY_AND_DISK_SER());
-        counters.put("near.clusters", labels.select("label").distinct().count());
-        clusterSizes(labels.groupBy("label").count(), "near", counters);
+        // Every labelled node has an edge, so each label is a cluster of two or more.
+        counters.put("near.clusters", clusterSizes(labels.groupBy("label").count(), "near", counters));
         counters.put("near.rounds", (long) cc.rounds());
         LOG.info("near-duplicates: {} candidate pairs, {} above Jaccard {}, {} clusters in {} rounds",
                 candidatePairs, verified, threshold, counters.get("near.clusters"), cc.rounds());
@@ -137,14 +137,18 @@ public final class Deduplication {
      * counts reach the driver.
      *
      * @param groups one row per group, its size in column {@code count}
+     * @return the number of clusters
      */
-    static void clusterSizes(Dataset<Row> groups, String kind, Map<String, Long> counters) {
+    static long clusterSizes(Dataset<Row> groups, String kind, Map<String, Long> counters) {
         Dataset<Row> buckets = groups.filter(col("count").gt(1))
                 .select(length(bin(col("count").minus(1))).as("bits"))   // bits of size - 1: exact, unlike log2
                 .groupBy("bits").count();
+        long clusters = 0;
         for (Row r : buckets.collectAsList()) {
             counters.put(kind + ".cluster-size." + sizeBucket(r.getInt(0)), r.getLong(1));
+            clusters += r.getLong(1);
         }
+        return clusters;
     }
 
     /** Sizes (2^(bits-1), 2^bits]: "2", "3-4", "5-8", ... */
