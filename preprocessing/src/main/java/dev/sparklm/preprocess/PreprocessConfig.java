@@ -61,7 +61,7 @@ public record PreprocessConfig(
             implements Serializable {}
 
     /** The byte-level BPE's training settings (used when tokenizer.type is "bpe"). */
-    public record BpeOptions(int vocabSize, long minPairFrequency, long minChunkFrequency, String pattern,
+    public record BpeOptions(int vocabSize, long minPairFrequency, long minChunkFrequency, long maxChunks, String pattern,
                              List<String> specialTokens) implements Serializable {}
 
     public static PreprocessConfig load(Optional<File> file, Map<String, String> overrides) {
@@ -206,6 +206,7 @@ public record PreprocessConfig(
         int vocab = r.integer("tokenizer.bpe.vocab-size", 256 + specials.size(), 1 << 22);
         return new BpeOptions(vocab, r.longValue("tokenizer.bpe.min-pair-frequency", 1, Long.MAX_VALUE),
                 r.longValue("tokenizer.bpe.min-chunk-frequency", 1, Long.MAX_VALUE),
+                r.longValue("tokenizer.bpe.max-chunks", 1000, Integer.MAX_VALUE),
                 r.oneOf("tokenizer.bpe.pattern", "gpt2", "cl100k"), specials);
     }
 }

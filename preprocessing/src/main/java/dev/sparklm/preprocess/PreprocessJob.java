@@ -133,6 +133,7 @@ public final class PreprocessJob implements Callable<Integer> {
             LOG.info("validation input {}: {} file(s), {} bytes", cfg.split().validationInput(), held.files(), held.bytes());
         }
         LOG.info("stages: {}", cfg.stages().stream().map(DocumentStage::name).toList());
+        shufflePartitionsFor(spark, listing.bytes() + (held == null ? 0 : held.bytes()));
 
         StagedOutputDirectory out = new StagedOutputDirectory(new Path(cfg.output()), hadoop);
         try {
@@ -144,6 +145,25 @@ public final class PreprocessJob implements Callable<Integer> {
             out.abort();
             throw e;
         }
+    }
+
+    /**
+     * Sizes Spark SQL's shuffles (dedup, the drop counts, the report tables) to the input and the
+     * cluster, unless spark.sql.shuffle.partitions was set: twice the cores, or one partition per
+     * 64 MiB of input if that is more. Spark's default of 200 made dedup of a thousand documents
+     * take 55 s in local mode: its cached datasets keep their partitioning, so adaptive execution
+     * cannot coalesce them.
+     */
+    static void shufflePartitionsFor(SparkSession spark, long inputBytes) {
+        String key = "spark.sql.shuffle.partitions";
+        if (spark.sparkContext().getConf().contains(key)) {
+            LOG.info("{} = {} (set)", key, spark.conf().get(key));
+            return;
+        }
+        long partitions = Math.max(2L * spark.sparkContext().defaultParallelism(), (inputBytes + (64L << 20) - 1) / (64L << 20));
+        spark.conf().set(key, Long.toString(Math.min(partitions, 100_000)));
+        LOG.info("{} = {} (from {} cores and {} input bytes)", key, spark.conf().get(key),
+                spark.sparkContext().defaultParallelism(), inputBytes);
     }
 
     /** One run's state: the phases below read top to bottom in the order they happen. */
@@ -178,20 +198,25 @@ public final class PreprocessJob implements Callable<Integer> {
             StageCounters counters = new StageCounters();
             sc.sc().register(counters, "preprocess stage counters");
             DocumentPipeline pipeline = new DocumentPipeline(cfg.stages());
-            Dataset<Document> processed = spark.createDataset(pipeline.apply(read(), counters).rdd(), DOCUMENT)
+            Dataset<Document> processed = spark.createDataset(
+                            pipeline.apply(read(), counters).map(PreprocessJob::keepSampleOfDroppedText).rdd(), DOCUMENT)
                     .persist(StorageLevel.MEMORY_AND_DISK_SER());
             long records = processed.count();
+            // Read now: a later job that recomputes lost cached partitions would add them again.
+            Map<String, Long> stageCounts = counters.value();
             phaseDone("read-clean-filter");
 
             Deduplication.Result dedup = Deduplication.run(
                     processed.filter(col("drop").isNull()).select("key", "text"), cfg.dedup());
             Dataset<Document> docs = markDropped(processed, dedup.drops()).persist(StorageLevel.MEMORY_AND_DISK_SER());
             Map<String, Long> byReason = countByReason(docs);
+            // docs is materialized: what dedup and the first pass cached is no longer read.
+            dedup.release();
             processed.unpersist(false);
             phaseDone("dedup");
 
             try {
-                return writeOutputs(docs, records, byReason, counters.value(), dedup.counters(), hadoop);
+                return writeOutputs(docs, records, byReason, stageCounts, dedup.counters(), hadoop);
             } finally {
                 docs.unpersist(false);
             }
@@ -252,8 +277,7 @@ public final class PreprocessJob implements Callable<Integer> {
                 phaseDone("tokenizer");
 
                 Broadcast<Tokenizer> shared = sc.broadcast(tokenizer);
-                StageCounters lengths = new StageCounters();
-                sc.sc().register(lengths, "document token lengths");
+                Map<String, Long> lengths = new TreeMap<>();
                 Map<String, SplitInfo> splits = new LinkedHashMap<>();
                 List<String> names = new ArrayList<>(List.of(ShardManifest.TRAIN, ShardManifest.VALIDATION));
                 if (cfg.split().testFraction() > 0) {
@@ -261,7 +285,8 @@ public final class PreprocessJob implements Callable<Integer> {
                 }
                 for (String split : names) {
                     JavaRDD<String> documents = tagged.filter(t -> t._1().equals(split)).values();
-                    splits.put(split, writeSplit(spark, documents, perSplit.getOrDefault(split, 0L), shared, lengths, cfg, dir, split));
+                    splits.put(split, writeSplit(spark, documents, perSplit.getOrDefault(split, 0L), shared, lengths::putAll,
+                            cfg, dir, split));
                 }
                 shared.unpersist();
                 phaseDone("tokenize-pack-write");
@@ -276,13 +301,14 @@ public final class PreprocessJob implements Callable<Integer> {
                         cfg.inputFormat().toString(), listing.files(), listing.bytes(), records, quarantine,
                         PreprocessStats.stageTable(order, records - quarantined, byReason, allCounters,
                                 Map.of(Deduplication.STAGE, phaseSeconds.get("dedup"))),
-                        kept, splits, histograms(lengths.value(), names), phaseSeconds, PeakMemory.of(spark));
+                        kept, splits, histograms(lengths, names), phaseSeconds, PeakMemory.of(spark));
                 HadoopFiles.writeStringAtomically(new Path(dir, PreprocessStats.FILE_NAME), stats.toJson(), hadoop);
 
                 ShardManifest manifest = new ShardManifest(ShardManifest.SCHEMA_VERSION, Instant.now().toString(),
                         cfg.input(), cfg.inputFormat().toString(),
                         new TokenizerInfo(tokenizer.type(), TOKENIZER_FILE, tokenizer.fingerprint(),
-                                tokenizer.vocabSize(), tokenizer.endOfTextId(), trained.distinctChunks()),
+                                tokenizer.vocabSize(), tokenizer.endOfTextId(), trained.distinctChunks(),
+                                trained.minChunkCount()),
                         cfg.context(), cfg.context() + 1, ShardManifest.COLUMN, splits, records, records - kept);
                 // Last: a manifest marks a complete output.
                 HadoopFiles.writeStringAtomically(new Path(dir, ShardManifest.FILE_NAME), manifest.toJson(), hadoop);
@@ -335,6 +361,18 @@ public final class PreprocessJob implements Callable<Integer> {
                 .select(col("key"));
     }
 
+    /**
+     * A document the filters dropped keeps only the start of its text that dropped-sample/ may
+     * show: nothing after the filters reads the rest, and carrying it meant caching and
+     * re-reading the whole corpus (most of it, on web text) in every later phase.
+     */
+    static Document keepSampleOfDroppedText(Document d) {
+        if (!d.kept() && d.getText() != null && d.getText().length() > SAMPLE_CHARS) {
+            d.setText(d.getText().substring(0, SAMPLE_CHARS));
+        }
+        return d;
+    }
+
     /** The documents with dedup's drops applied (a drop already set wins). */
     static Dataset<Document> markDropped(Dataset<Document> docs, Dataset<Row> drops) {
         Dataset<Row> d = drops.select(col("key").as("dkey"), col("reason").as("dreason"));
@@ -373,9 +411,11 @@ public final class PreprocessJob implements Callable<Integer> {
     }
 
     private static SplitInfo writeSplit(SparkSession spark, JavaRDD<String> documents, long docs,
-                                        Broadcast<Tokenizer> tokenizer, StageCounters lengths, PreprocessConfig cfg,
-                                        Path dir, String split) {
+                                        Broadcast<Tokenizer> tokenizer, java.util.function.Consumer<Map<String, Long>> lengthsOut,
+                                        PreprocessConfig cfg, Path dir, String split) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        StageCounters lengths = new StageCounters();
+        sc.sc().register(lengths, split + " document token lengths");
         LongAccumulator tokens = sc.sc().longAccumulator(split + " tokens");
         LongAccumulator droppedTail = sc.sc().longAccumulator(split + " dropped tail tokens");
         int context = cfg.context();
@@ -394,6 +434,11 @@ public final class PreprocessJob implements Callable<Integer> {
         }).persist(StorageLevel.MEMORY_AND_DISK_SER());
         try {
             long sequences = windows.count();
+            // The counts of the pass that built the windows: writing them re-reads the cache, and
+            // a lost cached partition recomputed there would be counted twice.
+            long tokenCount = tokens.value();
+            long tailCount = droppedTail.value();
+            lengthsOut.accept(lengths.value());
             int shards = (int) Math.max(1, Math.min(100_000, (sequences * (long) context + cfg.tokensPerShard() - 1) / cfg.tokensPerShard()));
             Path splitDir = new Path(dir, split);
             JavaRDD<Row> rows = windows.repartition(shards).map(w -> RowFactory.create((Object) w));
@@ -404,8 +449,8 @@ public final class PreprocessJob implements Callable<Integer> {
                         sc.hadoopConfiguration());
             }
             LOG.info("{}: {} documents, {} tokens, {} sequences of {} ids in {} shard(s), {} tail tokens dropped",
-                    split, docs, tokens.value(), sequences, context + 1, files.size(), droppedTail.value());
-            return new SplitInfo(split, docs, tokens.value(), sequences, droppedTail.value(), files);
+                    split, docs, tokenCount, sequences, context + 1, files.size(), tailCount);
+            return new SplitInfo(split, docs, tokenCount, sequences, tailCount, files);
         } finally {
             windows.unpersist(false);
         }

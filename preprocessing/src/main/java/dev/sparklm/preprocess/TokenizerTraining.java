@@ -10,7 +10,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
@@ -23,7 +25,11 @@ import scala.Tuple2;
 final class TokenizerTraining {
     private static final Logger LOG = LoggerFactory.getLogger(TokenizerTraining.class);
 
-    record Result(Tokenizer tokenizer, long distinctChunks) {}
+    /**
+     * @param distinctChunks chunks the BPE learned from (0 unless trained here)
+     * @param minChunkCount  the count floor they passed
+     */
+    record Result(Tokenizer tokenizer, long distinctChunks, long minChunkCount) {}
 
     private TokenizerTraining() {}
 
@@ -38,7 +44,7 @@ final class TokenizerTraining {
             }
             Tokenizer t = dev.sparklm.tokenizer.TokenizerJson.read(json, file.toString());
             LOG.info("tokenizer: {} from {} (not trained)", t.type(), file);
-            return new Result(t, 0);
+            return new Result(t, 0, 0);
         }
         return "bpe".equals(cfg.tokenizerType()) ? trainBpe(trainDocuments, cfg.bpe()) : trainChar(trainDocuments);
     }
@@ -49,14 +55,14 @@ final class TokenizerTraining {
             it.forEachRemaining(d -> d.codePoints().forEach(seen::add));
             return seen.iterator();
         }).distinct().collect();
-        return new Result(CharTokenizer.fromCodePoints(codePoints.stream().mapToInt(Integer::intValue)), 0);
+        return new Result(CharTokenizer.fromCodePoints(codePoints.stream().mapToInt(Integer::intValue)), 0, 0);
     }
 
     private static Result trainBpe(JavaRDD<String> docs, PreprocessConfig.BpeOptions o) {
         long start = System.nanoTime();
         PreTokenizer pre = PreTokenizer.named(o.pattern());
         long minChunk = o.minChunkFrequency();
-        Map<String, Long> counts = new HashMap<>(docs.mapPartitionsToPair(it -> {
+        JavaPairRDD<String, Long> chunks = docs.mapPartitionsToPair(it -> {
                     // Count within the partition first: most chunks repeat, so the shuffle is small.
                     Map<String, Long> local = new HashMap<>();
                     it.forEachRemaining(d -> pre.split(d, (s, e) -> local.merge(d.substring(s, e), 1L, Long::sum)));
@@ -66,8 +72,18 @@ final class TokenizerTraining {
                 })
                 .reduceByKey(Long::sum)
                 .filter(t -> t._2() >= minChunk)
-                .collectAsMap());
-        LOG.info("BPE: {} distinct chunks (seen at least {} times) reached the driver in {} s", counts.size(), minChunk,
+                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+        long floor;
+        Map<String, Long> counts;
+        try {
+            // How many chunks each count has: as many entries as distinct counts (a few thousand
+            // on any corpus), so the driver can choose the floor without seeing the chunks.
+            floor = countFloor(chunks.values().countByValue(), o.maxChunks(), minChunk);
+            counts = new HashMap<>(chunks.filter(t -> t._2() >= floor).collectAsMap());
+        } finally {
+            chunks.unpersist(false);
+        }
+        LOG.info("BPE: {} distinct chunks (seen at least {} times) reached the driver in {} s", counts.size(), floor,
                 String.format("%.1f", (System.nanoTime() - start) / 1e9));
         long trainStart = System.nanoTime();
         int wanted = o.vocabSize() - 256 - o.specialTokens().size();
@@ -79,6 +95,32 @@ final class TokenizerTraining {
                 });
         LOG.info("BPE: learned merges for a vocabulary of {} (wanted {}) in {} s", t.vocabSize(), wanted + 256 + o.specialTokens().size(),
                 String.format("%.1f", (System.nanoTime() - trainStart) / 1e9));
-        return new Result(t, counts.size());
+        return new Result(t, counts.size(), floor);
+    }
+
+    /**
+     * The lowest count floor (at least {@code minChunk}) that lets at most {@code maxChunks}
+     * chunks through, from how many chunks have each count. If the most frequent count alone
+     * holds more, that count is the floor (the bound is exceeded, and said so).
+     */
+    static long countFloor(Map<Long, Long> chunksByCount, long maxChunks, long minChunk) {
+        List<Long> countsDescending = new ArrayList<>(chunksByCount.keySet());
+        countsDescending.sort(java.util.Comparator.reverseOrder());
+        long through = 0;
+        long floor = minChunk;
+        for (int i = 0; i < countsDescending.size(); i++) {
+            long c = countsDescending.get(i);
+            through += chunksByCount.get(c);
+            if (through > maxChunks) {
+                if (i == 0) {
+                    LOG.warn("BPE: {} chunks share the highest count {}, more than tokenizer.bpe.max-chunks = {}",
+                            through, c, maxChunks);
+                    return c;
+                }
+                floor = countsDescending.get(i - 1);
+                break;
+            }
+        }
+        return Math.max(floor, minChunk);
     }
 }

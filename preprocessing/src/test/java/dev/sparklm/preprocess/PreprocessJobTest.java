@@ -166,6 +166,96 @@ class PreprocessJobTest {
         assertTrue(m.split("train").tokens() < text.length() * 0.6, "BPE compresses: " + m.split("train").tokens());
     }
 
+    /**
+     * max-chunks bounds what reaches the driver: the job raises the count floor to the lowest
+     * that lets at most that many chunks through, and the merges are the ones learned locally
+     * from exactly the chunks at or above it.
+     */
+    @Test
+    void maxChunksRaisesTheCountFloorToTheLowestThatFits() throws IOException {
+        String text = shakespeareSlice(150_000);
+        Path input = Files.writeString(tmp.resolve("slice.txt"), text);
+        Path output = tmp.resolve("bounded");
+        ShardManifest m = PreprocessJob.run(LocalSpark.get(), config(input, output, Map.of(
+                "tokenizer.type", "bpe", "tokenizer.bpe.vocab-size", "600", "tokenizer.bpe.max-chunks", "1000",
+                "context", "32", "split.validation-fraction", "0")));
+
+        Map<String, Long> all = dev.sparklm.tokenizer.BpeTrainer.countChunks(
+                new java.util.ArrayList<>(distinctSpeeches(text)), dev.sparklm.tokenizer.PreTokenizer.GPT2);
+        assertTrue(all.size() > 2000, "the slice has more chunks than the bound: " + all.size());
+        long floor = m.tokenizer().minChunkCount();
+        Map<String, Long> through = new java.util.HashMap<>(all);
+        through.values().removeIf(c -> c < floor);
+        assertEquals(through.size(), m.tokenizer().trainingChunks());
+        assertTrue(through.size() <= 1000, through.size() + " chunks reached the driver");
+        assertTrue(all.values().stream().filter(c -> c >= floor - 1).count() > 1000, "a lower floor would fit too");
+        var local = dev.sparklm.tokenizer.BpeTrainer.train(through, new dev.sparklm.tokenizer.BpeTrainer.Options(600, 2,
+                List.of(Tokenizer.END_OF_TEXT), dev.sparklm.tokenizer.PreTokenizer.GPT2));
+        Tokenizer trained = TokenizerJson.read(Files.readString(output.resolve("tokenizer.json")), "tokenizer.json");
+        assertEquals(local.fingerprint(), trained.fingerprint());
+    }
+
+    /**
+     * A task that dies on its first attempt and succeeds on the second leaves every count in
+     * manifest.json and stats.json as a run without the failure has them: counts come from
+     * Spark accumulators of completed task attempts only, read before any later job could
+     * recompute a partition.
+     */
+    @Test
+    void countsStayExactWhenATaskFailsAndIsRetried() throws IOException {
+        String text = shakespeareSlice(80_000);
+        Path dir = Files.createDirectories(tmp.resolve("parts"));
+        String[] blocks = text.split("\n\n");
+        for (int part = 0; part < 4; part++) {
+            StringBuilder b = new StringBuilder();
+            for (int i = part; i < blocks.length; i += 4) {
+                b.append(blocks[i]).append("\n\n");
+            }
+            Files.writeString(dir.resolve(part == 2 ? "part-2-fail-once.txt" : "part-" + part + ".txt"), b.toString());
+        }
+        SparkSession shared = LocalSpark.get();
+        ShardManifest clean = PreprocessJob.run(shared, config(dir, tmp.resolve("clean"), Map.of("context", "32")));
+        shared.stop();
+        // local[2,2]: a failed task is tried once more (local[2] fails the job at once).
+        SparkSession retrying = SparkSession.builder().master("local[2,2]").appName("sparklm-retry-test")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
+        ShardManifest flaky;
+        try {
+            retrying.sparkContext().hadoopConfiguration().set("fs.file.impl", FlakyFileSystem.class.getName());
+            retrying.sparkContext().hadoopConfiguration().setBoolean("fs.file.impl.disable.cache", true);
+            flaky = PreprocessJob.run(retrying, config(dir, tmp.resolve("flaky"), Map.of("context", "32")));
+        } finally {
+            retrying.stop();
+        }
+        assertEquals(1, FlakyFileSystem.FAILED.size(), "one task attempt was killed: " + FlakyFileSystem.FAILED);
+
+        assertEquals(clean.documentsRead(), flaky.documentsRead());
+        assertEquals(clean.documentsDropped(), flaky.documentsDropped());
+        for (String split : List.of("train", "validation")) {
+            ShardManifest.SplitInfo a = clean.split(split);
+            ShardManifest.SplitInfo b = flaky.split(split);
+            assertEquals(List.of(a.documents(), a.tokens(), a.sequences(), a.droppedTailTokens(), (long) a.files().size()),
+                    List.of(b.documents(), b.tokens(), b.sequences(), b.droppedTailTokens(), (long) b.files().size()), split);
+        }
+        assertEquals(clean.tokenizer(), flaky.tokenizer());
+        assertEquals(countsOf(tmp.resolve("clean/stats.json")), countsOf(tmp.resolve("flaky/stats.json")));
+    }
+
+    /** stats.json without its timings, memory figures, input path and shard file names. */
+    private static com.fasterxml.jackson.databind.JsonNode countsOf(Path stats) throws IOException {
+        com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(stats.toFile());
+        List<com.fasterxml.jackson.databind.JsonNode> nodes = new java.util.ArrayList<>(List.of(root));
+        for (int i = 0; i < nodes.size(); i++) {
+            if (nodes.get(i) instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+                o.remove(List.of("input", "phase_seconds", "peak_memory_bytes", "cpu_seconds", "wall_seconds", "files"));
+                o.properties().removeIf(e -> e.getKey().endsWith(DocumentPipeline.CPU_NANOS));
+            }
+            nodes.get(i).elements().forEachRemaining(nodes::add);
+        }
+        assertTrue(root.path("stages").size() > 3, "stats.json has stage counts: " + stats);
+        return root;
+    }
+
     @Test
     void aFixedValidationInputGoesWholeToValidation() throws IOException {
         String text = shakespeareSlice(60_000);

@@ -35,9 +35,13 @@ public record ShardManifest(
     public static final String TEST = "test";
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    /** @param trainingChunks distinct pre-tokenized chunks the BPE was trained on (0 for "char") */
+    /**
+     * @param trainingChunks distinct pre-tokenized chunks the BPE was trained on (0 for "char")
+     * @param minChunkCount  the fewest times a chunk was seen in the training split to be among
+     *                       them (min-chunk-frequency, or higher where max-chunks bounded them)
+     */
     public record TokenizerInfo(String type, String file, String fingerprint, int vocabSize, int endOfTextId,
-                                long trainingChunks) {}
+                                long trainingChunks, long minChunkCount) {}
 
     /**
      * @param tokens    ids in the split's documents, end-of-text separators included

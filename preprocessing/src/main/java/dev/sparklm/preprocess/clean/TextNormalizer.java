@@ -17,8 +17,6 @@ public final class TextNormalizer implements DocumentStage {
     /** C0/C1 controls other than tab and newline; zero-width space/joiners, word joiner, BOM, soft hyphen. */
     private static final Pattern INVISIBLE = Pattern.compile(
             "[\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF\u00AD]");
-    private static final Pattern TRAILING_SPACES = Pattern.compile("[ \t\u000B\f]+(?=\n|$)");
-    private static final Pattern BLANK_LINE_RUNS = Pattern.compile("\n{3,}");
 
     private final boolean nfkc;
     private final boolean whitespace;
@@ -66,10 +64,46 @@ public final class TextNormalizer implements DocumentStage {
             s = INVISIBLE.matcher(s).replaceAll("");
         }
         if (whitespace) {
-            s = TRAILING_SPACES.matcher(s).replaceAll("");
-            s = BLANK_LINE_RUNS.matcher(s).replaceAll("\n\n");
-            s = s.strip();
+            s = trimLines(s).strip();
         }
         return lowercase ? s.toLowerCase(java.util.Locale.ROOT) : s;
+    }
+
+    /**
+     * Drops spaces, tabs, vertical tabs and form feeds at the end of each line and keeps at most
+     * one empty line in a row, in one pass, on text whose line breaks are all "\n" by then. (A regex for the first, "[ \t]+(?=\n|$)", retries
+     * every shorter run when a run of spaces is followed by text: quadratic in the run's length,
+     * and the biggest cost of this stage on indented documentation.)
+     */
+    static String trimLines(String s) {
+        StringBuilder out = null;   // made on the first change
+        int pending = -1;           // start of the run of horizontal white space being read
+        int newlines = 0;           // newlines just written
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == ' ' || c == '\t' || c == '\u000B' || c == '\f') {
+                if (pending < 0) {
+                    pending = i;
+                }
+                continue;
+            }
+            boolean drop = c == '\n' && newlines >= 2;
+            if ((pending >= 0 && c == '\n') || drop) {
+                if (out == null) {
+                    out = new StringBuilder(s.length()).append(s, 0, pending >= 0 ? pending : i);
+                }
+            } else if (pending >= 0 && out != null) {
+                out.append(s, pending, i);
+            }
+            pending = -1;
+            newlines = c == '\n' ? newlines + 1 : 0;
+            if (out != null && !drop) {
+                out.append(c);
+            }
+        }
+        if (pending >= 0 && out == null) {
+            out = new StringBuilder(s.length()).append(s, 0, pending);
+        }
+        return out == null ? s : out.toString();
     }
 }

@@ -45,8 +45,14 @@ public final class Deduplication {
      * @param drops    (key, reason) of every document to drop, reason "dedup:exact-duplicate" or
      *                 "dedup:near-duplicate"
      * @param counters candidate pairs, verified pairs, clusters, rounds
+     * @param cached   what dedup persisted for {@code drops}: {@link #release} it once the drops
+     *                 are applied and materialized
      */
-    public record Result(Dataset<Row> drops, Map<String, Long> counters) {}
+    public record Result(Dataset<Row> drops, Map<String, Long> counters, List<Dataset<?>> cached) {
+        public void release() {
+            cached.forEach(d -> d.unpersist(false));
+        }
+    }
 
     private static final StructType DROPS = new StructType().add("key", DataTypes.LongType, false)
             .add("reason", DataTypes.StringType, false);
@@ -56,23 +62,26 @@ public final class Deduplication {
     /** @param kept (key long, text string) of the documents still kept */
     public static Result run(Dataset<Row> kept, Options o) {
         Map<String, Long> counters = new LinkedHashMap<>();
+        List<Dataset<?>> cached = new ArrayList<>();
         Dataset<Row> drops = kept.sparkSession().createDataFrame(List.of(), DROPS);
         Dataset<Row> survivors = kept;
         if (o.exact()) {
             Dataset<Row> ranked = kept.withColumn("hash", sha2(col("text"), 256))
                     .withColumn("rank", row_number().over(Window.partitionBy("hash").orderBy("key")))
                     .persist(StorageLevel.MEMORY_AND_DISK_SER());
+            cached.add(ranked);
             drops = ranked.filter(col("rank").gt(1)).select(col("key"), lit(STAGE + ":exact-duplicate").as("reason"));
             clusterSizes(ranked.groupBy("hash").count(), "exact", counters);
             survivors = ranked.filter(col("rank").equalTo(1)).select("key", "text");
         }
         if (o.near()) {
-            drops = drops.union(near(survivors, o, counters));
+            drops = drops.union(near(survivors, o, counters, cached));
         }
-        return new Result(drops, counters);
+        return new Result(drops, counters, cached);
     }
 
-    private static Dataset<Row> near(Dataset<Row> docs, Options o, Map<String, Long> counters) {
+    private static Dataset<Row> near(Dataset<Row> docs, Options o, Map<String, Long> counters,
+                                     List<Dataset<?>> cached) {
         MinHash minHash = new MinHash(o.shingleSize(), o.bands() * o.rows(), o.seed());
         StructType sigSchema = new StructType().add("key", DataTypes.LongType, false)
                 .add("sig", DataTypes.createArrayType(DataTypes.IntegerType, false), false);
@@ -83,6 +92,7 @@ public final class Deduplication {
                 return RowFactory.create(r.getLong(0), minHash.signature(r.getString(1)));
             }
         }, Encoders.row(sigSchema)).persist(StorageLevel.MEMORY_AND_DISK_SER());
+        cached.add(sigs);
 
         int bands = o.bands();
         int rows = o.rows();
@@ -110,6 +120,7 @@ public final class Deduplication {
                         MinHash.similarity(toInts(r.getList(r.fieldIndex("sa"))), toInts(r.getList(r.fieldIndex("sb")))) >= threshold)
                 .select("a", "b")
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
+        cached.add(edges);
         long candidatePairs = candidates.count();
         long verified = edges.count();
         counters.put("near.candidate-pairs", candidatePairs);
@@ -117,11 +128,11 @@ public final class Deduplication {
         candidates.unpersist();
         if (verified == 0) {
             counters.put("near.clusters", 0L);
-            sigs.unpersist();
             return docs.sparkSession().createDataFrame(List.of(), DROPS);
         }
         ConnectedComponents.Result cc = ConnectedComponents.of(edges, o.maxRounds());
         Dataset<Row> labels = cc.labels().persist(StorageLevel.MEMORY_AND_DISK_SER());
+        cached.add(labels);
         // Every labelled node has an edge, so each label is a cluster of two or more.
         counters.put("near.clusters", clusterSizes(labels.groupBy("label").count(), "near", counters));
         counters.put("near.rounds", (long) cc.rounds());

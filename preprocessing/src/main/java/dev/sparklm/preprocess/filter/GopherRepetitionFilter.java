@@ -1,8 +1,9 @@
 package dev.sparklm.preprocess.filter;
 
+import dev.sparklm.preprocess.Document;
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -37,7 +38,7 @@ public final class GopherRepetitionFilter extends DocumentRule {
         if (r == null) {
             r = duplicates(text.split("\n+"), o.maxDupLineFraction(), o.maxDupLineCharFraction(), "line");
         }
-        return r == null ? ngrams(Words.of(text)) : r;
+        return r == null ? ngrams(text) : r;
     }
 
     /** Too many pieces (or too many of their characters) repeat an earlier piece. */
@@ -71,71 +72,133 @@ public final class GopherRepetitionFilter extends DocumentRule {
         return null;
     }
 
-    private String ngrams(List<String> words) {
-        int w = words.size();
+    /**
+     * The n-gram rules over word hashes in one pass per n: an n-gram's hash extends the
+     * (n-1)-gram's at the same position by one word, and for n >= 6 only positions whose two
+     * (n-1)-grams both repeat are looked up (an n-gram that repeats contains two that do), so on
+     * ordinary text the 6- to 10-gram tables hold almost nothing.
+     */
+    private String ngrams(String text) {
+        WordHashes words = WordHashes.of(text);
+        int w = words.count;
         if (w < 2) {
             return null;
         }
-        long[] hash = new long[w];
-        int[] len = new int[w];
-        long total = 0;
-        for (int i = 0; i < w; i++) {
-            hash[i] = LongCounts.mix(words.get(i).hashCode() * 0x9E3779B97F4A7C15L + words.get(i).length());
-            len[i] = words.get(i).length();
-            total += len[i];
-        }
-        LongCounts counts = new LongCounts(w);
+        long[] hash = words.hash;
+        int[] len = words.length;
+        long total = words.chars;
+        long[] gram = Arrays.copyOf(hash, w);   // after step n: the n-gram hash at each start
+        LongIntTable table = new LongIntTable();
         double[] top = o.topNgramFractions();
-        for (int n = 2; n < 2 + top.length && n <= w; n++) {
-            counts.clear();
-            int best = 0;
-            int bestStart = 0;
-            for (int i = 0; i + n <= w; i++) {
-                int c = counts.increment(gram(hash, i, n));
-                if (c > best) {
-                    best = c;
-                    bestStart = i;
-                }
-            }
-            long gramChars = 0;
-            for (int k = bestStart; k < bestStart + n; k++) {
-                gramChars += len[k];
-            }
-            if (best > 1 && gramChars * (long) best > top[n - 2] * total) {
-                return "top-" + n + "-gram";
-            }
-        }
         double[] dupLimits = o.dupNgramFractions();
-        boolean[] covered = new boolean[w];
-        for (int n = 5; n < 5 + dupLimits.length && n <= w; n++) {
-            counts.clear();
-            for (int i = 0; i + n <= w; i++) {
-                counts.increment(gram(hash, i, n));
+        int lastN = Math.min(w, Math.max(1 + top.length, 4 + dupLimits.length));
+        boolean[] repeats = null;   // whether the (n-1)-gram at each start occurs more than once
+        for (int n = 2; n <= lastN; n++) {
+            int starts = w - n + 1;
+            for (int i = 0; i < starts; i++) {
+                gram[i] = Document.fmix64(gram[i] * 31 + hash[i + n - 1]);
             }
-            java.util.Arrays.fill(covered, false);
-            for (int i = 0; i + n <= w; i++) {
-                if (counts.get(gram(hash, i, n)) > 1) {
-                    java.util.Arrays.fill(covered, i, i + n, true);
+            if (n - 2 < top.length) {
+                table.reset(starts);
+                int best = 0;
+                int bestStart = 0;
+                for (int i = 0; i < starts; i++) {
+                    int c = table.increment(gram[i]);
+                    if (c > best) {
+                        best = c;
+                        bestStart = i;
+                    }
+                }
+                long gramChars = 0;
+                for (int k = bestStart; k < bestStart + n; k++) {
+                    gramChars += len[k];
+                }
+                if (best > 1 && gramChars * (long) best > top[n - 2] * total) {
+                    return "top-" + n + "-gram";
                 }
             }
-            long dupChars = 0;
-            for (int k = 0; k < w; k++) {
-                if (covered[k]) {
-                    dupChars += len[k];
+            if (n >= 5 && n - 5 < dupLimits.length) {
+                boolean[] now = new boolean[w];
+                table.reset(n == 5 ? starts : candidates(repeats, starts));
+                for (int i = 0; i < starts; i++) {
+                    if (n > 5 && !(repeats[i] && repeats[i + 1])) {
+                        continue;
+                    }
+                    int s = table.slot(gram[i]);
+                    int first = table.value(s);   // 1 + the first start, negative once marked
+                    if (first == 0) {
+                        table.setValue(s, i + 1);
+                    } else {
+                        if (first > 0) {
+                            now[first - 1] = true;
+                            table.setValue(s, -first);
+                        }
+                        now[i] = true;
+                    }
                 }
-            }
-            if (dupChars > dupLimits[n - 5] * total) {
-                return "duplicate-" + n + "-grams";
+                long dupChars = 0;
+                int coveredUntil = 0;
+                for (int k = 0; k < w; k++) {
+                    if (now[k]) {
+                        coveredUntil = k + n;
+                    }
+                    if (k < coveredUntil) {
+                        dupChars += len[k];
+                    }
+                }
+                if (dupChars > dupLimits[n - 5] * total) {
+                    return "duplicate-" + n + "-grams";
+                }
+                repeats = now;
             }
         }
         return null;
     }
 
-    private static long gram(long[] hash, int start, int n) {
-        long h = n;
-        for (int k = start; k < start + n; k++) {
-            h = LongCounts.mix(h * 31 + hash[k]);
+    private static int candidates(boolean[] repeats, int starts) {
+        int c = 0;
+        for (int i = 0; i < starts; i++) {
+            if (repeats[i] && repeats[i + 1]) {
+                c++;
+            }
         }
-        return h;
+        return c;
+    }
+
+    /** Whitespace-separated words (as {@link Words#of}) as 64-bit hashes and lengths, no substrings. */
+    private static final class WordHashes {
+        long[] hash;
+        int[] length;
+        int count;
+        long chars;
+
+        static WordHashes of(String text) {
+            WordHashes w = new WordHashes();
+            w.hash = new long[text.length() / 6 + 16];
+            w.length = new int[w.hash.length];
+            int n = text.length();
+            int i = 0;
+            while (i < n) {
+                while (i < n && Character.isWhitespace(text.charAt(i))) {
+                    i++;
+                }
+                int start = i;
+                long h = 0xcbf29ce484222325L;   // FNV-1a over the chars
+                while (i < n && !Character.isWhitespace(text.charAt(i))) {
+                    h = (h ^ text.charAt(i)) * 0x100000001b3L;
+                    i++;
+                }
+                if (i > start) {
+                    if (w.count == w.hash.length) {
+                        w.hash = Arrays.copyOf(w.hash, w.count * 2);
+                        w.length = Arrays.copyOf(w.length, w.count * 2);
+                    }
+                    w.hash[w.count] = Document.fmix64(h);
+                    w.length[w.count++] = i - start;
+                    w.chars += i - start;
+                }
+            }
+            return w;
+        }
     }
 }

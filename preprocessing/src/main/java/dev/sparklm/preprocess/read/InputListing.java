@@ -18,9 +18,10 @@ import org.apache.hadoop.fs.Path;
  * permissions, tens of seconds for a few thousand files.
  *
  * @param paths      every file with bytes, in listing order
+ * @param sizes      their lengths in bytes, in the same order
  * @param emptyFiles files of 0 bytes (reported in the quarantine, never read)
  */
-public record InputListing(List<String> paths, List<String> emptyFiles, long bytes) {
+public record InputListing(List<String> paths, List<Long> sizes, List<String> emptyFiles, long bytes) {
 
     public int files() {
         return paths.size() + emptyFiles.size();
@@ -35,22 +36,24 @@ public record InputListing(List<String> paths, List<String> emptyFiles, long byt
                 throw new JobConfigException("input not found: " + input + " (" + key + ")");
             }
             List<String> paths = new ArrayList<>();
+            List<Long> sizes = new ArrayList<>();
             List<String> empty = new ArrayList<>();
             long[] bytes = {0};
             for (FileStatus m : matches) {
-                walk(fs, m, paths, empty, bytes);
+                walk(fs, m, paths, sizes, empty, bytes);
             }
             if (paths.isEmpty()) {
                 throw new JobConfigException("input is empty: " + input + " (" + key + ") matched " + empty.size()
                         + " file(s) with no bytes");
             }
-            return new InputListing(List.copyOf(paths), List.copyOf(empty), bytes[0]);
+            return new InputListing(List.copyOf(paths), List.copyOf(sizes), List.copyOf(empty), bytes[0]);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list input " + input + " (" + key + "): " + e.getMessage(), e);
         }
     }
 
-    private static void walk(FileSystem fs, FileStatus f, List<String> paths, List<String> empty, long[] bytes)
+    private static void walk(FileSystem fs, FileStatus f, List<String> paths, List<Long> sizes, List<String> empty,
+                             long[] bytes)
             throws IOException {
         if (isHidden(f.getPath())) {
             return;
@@ -59,14 +62,50 @@ public record InputListing(List<String> paths, List<String> emptyFiles, long byt
             FileStatus[] children = fs.listStatus(f.getPath());
             java.util.Arrays.sort(children);
             for (FileStatus c : children) {
-                walk(fs, c, paths, empty, bytes);
+                walk(fs, c, paths, sizes, empty, bytes);
             }
         } else if (f.getLen() == 0) {
             empty.add(f.getPath().toString());
         } else {
             paths.add(f.getPath().toString());
+            sizes.add(f.getLen());
             bytes[0] += f.getLen();
         }
+    }
+
+    /**
+     * The files dealt into {@code slices} groups of about equal bytes (largest file first, each
+     * to the lightest group), each group in listing order. Equal counts of files put a
+     * directory of large dictionaries in one task that ran long after the others had finished.
+     */
+    public List<List<String>> balancedSlices(int slices) {
+        int n = Math.max(1, Math.min(slices, paths.size()));
+        Integer[] bySize = new Integer[paths.size()];
+        for (int i = 0; i < bySize.length; i++) {
+            bySize[i] = i;
+        }
+        java.util.Arrays.sort(bySize, (a, b) -> Long.compare(sizes.get(b), sizes.get(a)));
+        long[] load = new long[n];
+        List<List<Integer>> groups = new ArrayList<>();
+        for (int g = 0; g < n; g++) {
+            groups.add(new ArrayList<>());
+        }
+        for (int i : bySize) {
+            int lightest = 0;
+            for (int g = 1; g < n; g++) {
+                if (load[g] < load[lightest]) {
+                    lightest = g;
+                }
+            }
+            load[lightest] += sizes.get(i);
+            groups.get(lightest).add(i);
+        }
+        List<List<String>> out = new ArrayList<>();
+        for (List<Integer> g : groups) {
+            g.sort(null);
+            out.add(g.stream().map(paths::get).toList());
+        }
+        return out;
     }
 
     private static boolean isHidden(Path p) {

@@ -35,9 +35,9 @@ final class WholeFileReader {
      */
     static JavaRDD<Document> read(JavaSparkContext sc, InputListing listing, ReaderOptions options) {
         Broadcast<SerializableConfiguration> conf = sc.broadcast(new SerializableConfiguration(sc.hadoopConfiguration()));
-        int slices = (int) Math.max(1, Math.min(listing.files(),
-                Math.max(4L * sc.defaultParallelism(), listing.bytes() / (64L << 20))));
-        return sc.parallelize(listing.paths(), slices).flatMap(source -> {
+        int slices = (int) Math.max(4L * sc.defaultParallelism(), listing.bytes() / (32L << 20));
+        List<List<String>> groups = listing.balancedSlices(slices);
+        return sc.parallelize(groups, groups.size()).flatMap(group -> group.iterator()).flatMap(source -> {
             if (options.format() == ReaderOptions.Format.MEDIAWIKI) {
                 try {
                     return MediaWikiPages.read(source, open(source, conf.value().value()), options.maxBytes());

@@ -27,4 +27,19 @@ class TextNormalizerTest {
         assertEquals("\u00e9t\u00e9 hello", new TextNormalizer(true, true, true).normalize("E\u0301T\u00c9 HeLLo"));
         assertEquals("keep  \n\n\n\nall", new TextNormalizer(false, false, false).normalize("keep  \n\n\n\nall"));
     }
+
+    /** The one-pass line trimming against the two regular expressions it replaced. */
+    @Test
+    void lineTrimmingMatchesTheRegexDefinitionOnRandomText() {
+        java.util.Random random = new java.util.Random(3);
+        char[] alphabet = {' ', ' ', '\t', '\n', '\n', 'a', 'b', '\u000B', '\f'};   // no \r: line breaks are \n by then
+        for (int t = 0; t < 20_000; t++) {
+            StringBuilder text = new StringBuilder();
+            for (int k = random.nextInt(40); k > 0; k--) {
+                text.append(alphabet[random.nextInt(alphabet.length)]);
+            }
+            String expected = text.toString().replaceAll("[ \t\u000B\f]+(?=\n|$)", "").replaceAll("\n{3,}", "\n\n");
+            assertEquals(expected, TextNormalizer.trimLines(text.toString()), "for " + text.toString().replace("\n", "\\n"));
+        }
+    }
 }

@@ -4,7 +4,13 @@ import static dev.sparklm.preprocess.filter.FilterTestSupport.DEFAULTS;
 import static dev.sparklm.preprocess.filter.FilterTestSupport.GOOD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class GopherRepetitionFilterTest {
@@ -38,5 +44,90 @@ class GopherRepetitionFilterTest {
         assertEquals("top-2-gram", filter.check(GOOD + "\n" + "buy now ".repeat(40)));
         assertEquals("duplicate-5-grams", filter.check(GOOD.replace("\n\n", " ") + " "
                 + "the narrow streets lead to squares with cafes and the museum holds a collection of paintings"));
+    }
+
+    /**
+     * The n-gram rules against their definition, written the slow way: n-grams as lists of word
+     * strings in hash maps. Random one-line texts over small vocabularies (so n-grams repeat by
+     * chance as well as in copied runs) and random limits, so every rule decides some cases.
+     */
+    @Test
+    void ngramRulesMatchTheirDefinitionOnRandomTexts() {
+        Random random = new Random(7);
+        Map<String, Integer> reasons = new HashMap<>();
+        for (int t = 0; t < 3000; t++) {
+            String[] vocabulary = new String[2 + random.nextInt(400)];
+            for (int v = 0; v < vocabulary.length; v++) {
+                vocabulary[v] = "w" + Integer.toString(v, 36).repeat(1 + random.nextInt(3));
+            }
+            List<String> words = new ArrayList<>();
+            int length = 1 + random.nextInt(t % 10 == 0 ? 5000 : 300);
+            while (words.size() < length) {
+                if (words.size() > 12 && random.nextInt(20) == 0) {   // copy an earlier run of words
+                    int from = random.nextInt(words.size() - 10);
+                    words.addAll(new ArrayList<>(words.subList(from, from + 5 + random.nextInt(6))));
+                } else {
+                    words.add(vocabulary[random.nextInt(vocabulary.length)]);
+                }
+            }
+            double[] top = {random.nextDouble() * 0.3, random.nextDouble() * 0.3, random.nextDouble() * 0.3};
+            double[] dup = new double[6];
+            for (int k = 0; k < dup.length; k++) {
+                dup[k] = random.nextDouble() * 0.6;
+            }
+            GopherRepetitionFilter filter = new GopherRepetitionFilter(
+                    new GopherRepetitionFilter.Options(1, 1, 1, 1, top, dup));
+            String expected = ngramRules(words, top, dup);
+            assertEquals(expected, filter.check(String.join(random.nextBoolean() ? " " : " \t ", words)),
+                    "text " + t + " of " + words.size() + " words");
+            reasons.merge(String.valueOf(expected), 1, Integer::sum);
+        }
+        for (String reason : List.of("null", "top-2-gram", "top-3-gram", "top-4-gram", "duplicate-5-grams",
+                "duplicate-6-grams", "duplicate-7-grams", "duplicate-10-grams")) {
+            assertTrue(reasons.getOrDefault(reason, 0) >= 5, "too few cases decided by " + reason + ": " + reasons);
+        }
+    }
+
+    private static String ngramRules(List<String> words, double[] top, double[] dup) {
+        long total = words.stream().mapToLong(String::length).sum();
+        for (int n = 2; n <= 4 && n <= words.size(); n++) {
+            Map<List<String>, Integer> counts = new HashMap<>();
+            int best = 0;
+            List<String> bestGram = null;
+            for (int i = 0; i + n <= words.size(); i++) {
+                List<String> gram = words.subList(i, i + n);
+                int c = counts.merge(gram, 1, Integer::sum);
+                if (c > best) {
+                    best = c;
+                    bestGram = gram;
+                }
+            }
+            long chars = bestGram.stream().mapToLong(String::length).sum();
+            if (best > 1 && chars * best > top[n - 2] * total) {
+                return "top-" + n + "-gram";
+            }
+        }
+        for (int n = 5; n <= 10 && n <= words.size(); n++) {
+            Map<List<String>, Integer> counts = new HashMap<>();
+            for (int i = 0; i + n <= words.size(); i++) {
+                counts.merge(words.subList(i, i + n), 1, Integer::sum);
+            }
+            boolean[] inRepeated = new boolean[words.size()];
+            for (int i = 0; i + n <= words.size(); i++) {
+                if (counts.get(words.subList(i, i + n)) > 1) {
+                    for (int k = i; k < i + n; k++) {
+                        inRepeated[k] = true;
+                    }
+                }
+            }
+            long chars = 0;
+            for (int k = 0; k < words.size(); k++) {
+                chars += inRepeated[k] ? words.get(k).length() : 0;
+            }
+            if (chars > dup[n - 5] * total) {
+                return "duplicate-" + n + "-grams";
+            }
+        }
+        return null;
     }
 }
