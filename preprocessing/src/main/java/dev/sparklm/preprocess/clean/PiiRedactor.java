@@ -39,31 +39,115 @@ public final class PiiRedactor implements DocumentStage {
     public void apply(Document doc, StageCounters counters) {
         String s = doc.getText();
         if (s.indexOf('@') >= 0) {
-            s = replace(s, EMAIL, EMAIL_TOKEN, "pii.email", counters);
+            s = replace(s, EMAIL, PiiRedactor::mayStartEmail, EMAIL_TOKEN, "pii.email", counters);
         }
-        s = replace(s, IPV6, IP_TOKEN, "pii.ipv6", counters);
-        s = replace(s, IPV4, IP_TOKEN, "pii.ipv4", counters);
-        s = replace(s, PHONE, PHONE_TOKEN, "pii.phone", counters);
+        s = replace(s, IPV6, PiiRedactor::mayStartIpv6, IP_TOKEN, "pii.ipv6", counters);
+        s = replace(s, IPV4, PiiRedactor::mayStartIpv4, IP_TOKEN, "pii.ipv4", counters);
+        s = replace(s, PHONE, PiiRedactor::mayStartPhone, PHONE_TOKEN, "pii.phone", counters);
         doc.setText(s);
     }
 
-    private static String replace(String s, Pattern p, String token, String counter, StageCounters counters) {
-        Matcher m = p.matcher(s);
-        if (!m.find()) {
-            return s;
-        }
-        StringBuilder out = new StringBuilder(s.length());
+    /** A cheap test that passes every index where the pattern's match could start (and few others). */
+    interface MatchStart {
+        boolean at(String s, int i);
+    }
+
+    /**
+     * Replaces what {@code Matcher.find} would find, but tries the pattern only where
+     * {@code starts} allows: find() tries it, lookbehind first, at every character, which made
+     * this the slowest stage (4 MB/s per core). Transparent bounds let the lookarounds see past
+     * the region, so each match is the one find() reports.
+     */
+    static String replace(String s, Pattern p, MatchStart starts, String token, String counter, StageCounters counters) {
+        Matcher m = null;
+        StringBuilder out = null;
+        boolean found = false;
+        int copied = 0;
         int n = 0;
-        do {
-            if (p == IPV6 && !plausibleIpv6(m.group())) {
+        for (int i = 0; i < s.length(); i++) {
+            if (!starts.at(s, i)) {
                 continue;
             }
-            m.appendReplacement(out, token);
-            n++;
-        } while (m.find());
-        m.appendTail(out);
-        counters.add(counter, n);
-        return n == 0 ? s : out.toString();
+            if (m == null) {
+                m = p.matcher(s).useTransparentBounds(true).useAnchoringBounds(false);
+            }
+            if (!m.region(i, s.length()).lookingAt()) {
+                continue;
+            }
+            found = true;
+            int end = m.end();
+            if (p != IPV6 || plausibleIpv6(m.group())) {
+                if (out == null) {
+                    out = new StringBuilder(s.length());
+                }
+                out.append(s, copied, i).append(token);
+                copied = end;
+                n++;
+            }
+            i = end - 1;   // the next match starts after this one, as with find()
+        }
+        if (found) {
+            counters.add(counter, n);
+        }
+        if (n == 0) {
+            return s;
+        }
+        return out.append(s, copied, s.length()).toString();
+    }
+
+    /** [A-Za-z0-9_] (Java regex's \w). */
+    private static boolean word(char c) {
+        return c < 128 && (Character.isLetterOrDigit(c) || c == '_');
+    }
+
+    private static boolean hex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+
+    /** Whether {@code c} is among the {@code n} characters from {@code i}. */
+    private static boolean within(String s, int i, int n, char c) {
+        for (int k = i; k < Math.min(s.length(), i + n); k++) {
+            if (s.charAt(k) == c) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean mayStartEmail(String s, int i) {
+        char c = s.charAt(i);
+        if (!(c < 128 && Character.isLetterOrDigit(c))) {
+            return false;
+        }
+        char before = i > 0 ? s.charAt(i - 1) : ' ';
+        return !(word(before) || before == '.' || before == '+' || before == '-');
+    }
+
+    private static boolean mayStartIpv6(String s, int i) {
+        char c = s.charAt(i);
+        if (!(hex(c) || c == ':')) {
+            return false;
+        }
+        char before = i > 0 ? s.charAt(i - 1) : ' ';
+        return !(word(before) || before == ':') && within(s, i, 5, ':');
+    }
+
+    private static boolean mayStartIpv4(String s, int i) {
+        char c = s.charAt(i);
+        if (c < '0' || c > '9') {
+            return false;
+        }
+        char before = i > 0 ? s.charAt(i - 1) : ' ';
+        return !(word(before) || before == '.') && within(s, i + 1, 3, '.');
+    }
+
+    private static boolean mayStartPhone(String s, int i) {
+        char c = s.charAt(i);
+        if (!((c >= '0' && c <= '9') || c == '+' || c == '(')) {
+            return false;
+        }
+        char before = i > 0 ? s.charAt(i - 1) : ' ';
+        return !(word(before) || before == '+' || before == '.' || before == '-');
     }
 
     /**
