@@ -176,28 +176,19 @@ public final class GopherRepetitionFilter extends DocumentRule {
             WordHashes w = new WordHashes();
             w.hash = new long[text.length() / 6 + 16];
             w.length = new int[w.hash.length];
-            int n = text.length();
-            int i = 0;
-            while (i < n) {
-                while (i < n && Character.isWhitespace(text.charAt(i))) {
-                    i++;
-                }
-                int start = i;
+            Words.forEach(text, (start, end) -> {
                 long h = 0xcbf29ce484222325L;   // FNV-1a over the chars
-                while (i < n && !Character.isWhitespace(text.charAt(i))) {
+                for (int i = start; i < end; i++) {
                     h = (h ^ text.charAt(i)) * 0x100000001b3L;
-                    i++;
                 }
-                if (i > start) {
-                    if (w.count == w.hash.length) {
-                        w.hash = Arrays.copyOf(w.hash, w.count * 2);
-                        w.length = Arrays.copyOf(w.length, w.count * 2);
-                    }
-                    w.hash[w.count] = Document.fmix64(h);
-                    w.length[w.count++] = i - start;
-                    w.chars += i - start;
+                if (w.count == w.hash.length) {
+                    w.hash = Arrays.copyOf(w.hash, w.count * 2);
+                    w.length = Arrays.copyOf(w.length, w.count * 2);
                 }
-            }
+                w.hash[w.count] = Document.fmix64(h);
+                w.length[w.count++] = end - start;
+                w.chars += end - start;
+            });
             return w;
         }
     }

@@ -9,6 +9,17 @@ final class Words {
 
     static List<String> of(String text) {
         List<String> words = new ArrayList<>(text.length() / 5 + 1);
+        forEach(text, (start, end) -> words.add(text.substring(start, end)));
+        return words;
+    }
+
+    /** Receives each word's [start, end) in the text. */
+    interface Span {
+        void accept(int start, int end);
+    }
+
+    /** Calls {@code span} for each word, in order, without copying it. */
+    static void forEach(String text, Span span) {
         int n = text.length();
         int i = 0;
         while (i < n) {
@@ -20,10 +31,9 @@ final class Words {
                 i++;
             }
             if (i > start) {
-                words.add(text.substring(start, i));
+                span.accept(start, i);
             }
         }
-        return words;
     }
 
     /** Whether the word holds a letter or digit (not only punctuation or symbols). */
