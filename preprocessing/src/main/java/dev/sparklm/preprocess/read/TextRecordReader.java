@@ -11,16 +11,16 @@ import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.InputSplit;
 import org.apache.hadoop.mapreduce.lib.input.FileSplit;
-import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
 import org.apache.spark.api.java.JavaNewHadoopRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import scala.Tuple2;
 
 /**
- * Record-per-line formats (line, blank-line, JSON Lines) through Hadoop's TextInputFormat: large
- * files are split across tasks, any codec Hadoop knows is decompressed, and every record keeps
- * its file and byte offset. A file that fails mid-read (a truncated .gz) ends its split with a
+ * Record-per-line formats (line, blank-line, JSON Lines) through {@link BoundedTextInputFormat}:
+ * large files are split across tasks, any codec Hadoop knows is decompressed, every record keeps
+ * its file and byte offset, and a record longer than max-document-bytes is quarantined without
+ * ever being held whole. A file that fails mid-read (a truncated .gz) ends its split with a
  * quarantined record at the last good offset instead of failing the job.
  */
 final class TextRecordReader {
@@ -31,11 +31,10 @@ final class TextRecordReader {
     @SuppressWarnings("unchecked")
     static JavaRDD<Document> read(JavaSparkContext sc, String input, ReaderOptions options) {
         Configuration conf = new Configuration(sc.hadoopConfiguration());
-        if (options.format() == ReaderOptions.Format.BLANK_LINE) {
-            conf.set("textinputformat.record.delimiter", "\n\n");
-        }
+        conf.setBoolean(BoundedTextInputFormat.PARAGRAPHS, options.format() == ReaderOptions.Format.BLANK_LINE);
+        conf.setLong(BoundedTextInputFormat.MAX_RECORD_BYTES, options.maxBytes());
         JavaNewHadoopRDD<LongWritable, Text> records = (JavaNewHadoopRDD<LongWritable, Text>)
-                sc.newAPIHadoopFile(input, TextInputFormat.class, LongWritable.class, Text.class, conf);
+                sc.newAPIHadoopFile(input, BoundedTextInputFormat.class, LongWritable.class, Text.class, conf);
         return records.mapPartitionsWithInputSplit(
                 (split, it) -> new Records(split, it, options), false);
     }
@@ -89,6 +88,11 @@ final class TextRecordReader {
 
         /** A document, a quarantined record, or null for a record that holds no document (blank). */
         private Document toDocument(long offset, Text bytes) {
+            if (bytes.getLength() > options.maxBytes()) {   // the reader kept only the first max + 1 bytes
+                return Document.quarantined(source, offset, RecordDecoder.Problem.TOO_LONG.reason,
+                        "more than " + options.maxBytes() + " bytes (preprocess.max-document-bytes)")
+                        .withPreview(bytes.getBytes(), bytes.getLength());
+            }
             String text = decoder.decode(bytes.getBytes(), bytes.getLength());
             if (text == null) {
                 return Document.quarantined(source, offset, decoder.problem().reason, decoder.detail())

@@ -54,10 +54,15 @@ final class WholeFileReader {
         static final CompressionCodecFactory FACTORY = new CompressionCodecFactory(new Configuration());
     }
 
+    /** The codec a file's name asks for (.gz, .bz2, ...), or null. */
+    static CompressionCodec codecOf(Path path) {
+        return Codecs.FACTORY.getCodec(path);
+    }
+
     static InputStream open(String source, Configuration conf) throws IOException {
         Path path = new Path(source);
         InputStream raw = path.getFileSystem(conf).open(path);
-        CompressionCodec codec = Codecs.FACTORY.getCodec(path);
+        CompressionCodec codec = codecOf(path);
         return codec == null ? raw : codec.createInputStream(raw);
     }
 

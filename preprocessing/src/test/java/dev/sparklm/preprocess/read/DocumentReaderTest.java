@@ -56,6 +56,41 @@ class DocumentReaderTest {
     }
 
     @Test
+    void crlfAndCrFilesSplitIntoTheSameBlocksAsLfFiles() throws IOException {
+        String lf = "First speech,\nits second line.\n\nSecond speech.\n\n\nThird.\n";
+        List<String> expected = List.of("First speech,\nits second line.", "Second speech.", "Third.");
+        for (String lineBreak : List.of("\n", "\r\n", "\r")) {
+            Path dir = Files.createDirectories(tmp.resolve("breaks" + lineBreak.length() + lineBreak.charAt(0)));
+            Files.writeString(dir.resolve("a.txt"), lf.replace("\n", lineBreak));
+            assertEquals(expected, texts(read(dir.toString(), options(ReaderOptions.Format.BLANK_LINE))),
+                    "line breaks " + lineBreak.replace("\r", "CR").replace("\n", "LF"));
+        }
+    }
+
+    /**
+     * A 4.5 GiB line (a sparse file: a hole of zeros between two short lines) is more than the
+     * test JVM's 4 GiB heap and than any Java array: it is quarantined as too-long at its offset,
+     * and the lines around it are read. Hadoop's line reader buffered the whole line first.
+     */
+    @Test
+    void aLineLargerThanTheHeapIsQuarantinedWithItsOffsetAndTheRestIsRead() throws IOException {
+        Path f = tmp.resolve("huge.txt");
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+            file.write("good line\n".getBytes(StandardCharsets.UTF_8));
+            file.write('x');
+            file.seek(10 + (4_608L << 20));
+            file.write("\nafter it\n".getBytes(StandardCharsets.UTF_8));
+        }
+        List<Document> docs = read(f.toString(), options(ReaderOptions.Format.LINE));
+        assertEquals(List.of("good line", "after it"), texts(docs));
+        List<Document> tooLong = docs.stream().filter(d -> !d.kept()).toList();
+        assertEquals(1, tooLong.size(), "quarantined: " + tooLong);
+        assertEquals(Document.QUARANTINE + "too-long", tooLong.get(0).getDrop());
+        assertEquals(10, tooLong.get(0).getOffset());
+        assertTrue(tooLong.get(0).getSource().endsWith("huge.txt"));
+    }
+
+    @Test
     void linesAndBlankLineBlocksKeepFileAndOffset() throws IOException {
         Path f = Files.writeString(tmp.resolve("a.txt"), "first line\n\nsecond line\nthird\n");
         List<Document> lines = read(f.toString(), options(ReaderOptions.Format.LINE));
@@ -65,7 +100,9 @@ class DocumentReaderTest {
         assertEquals(3, lines.stream().map(Document::getKey).distinct().count(), "keys are distinct");
 
         List<Document> blocks = read(f.toString(), options(ReaderOptions.Format.BLANK_LINE));
-        assertEquals(List.of("first line", "second line\nthird\n"), texts(blocks));
+        // A block is its lines joined by "\n": line breaks (LF, CRLF, CR) are not kept at its end.
+        assertEquals(List.of("first line", "second line\nthird"), texts(blocks));
+        assertEquals(List.of(0L, 12L), blocks.stream().map(Document::getOffset).toList());
     }
 
     @Test
@@ -129,7 +166,8 @@ class DocumentReaderTest {
         List<Document> big = read(huge.toString(), options(ReaderOptions.Format.LINE));
         assertEquals(Map.of("quarantine:too-long", 1L), quarantined(big));
         assertEquals(List.of("after"), texts(big));
-        assertTrue(big.get(0).getDetail().startsWith("50000000 bytes"), big.get(0).getDetail());
+        assertEquals("more than 16777216 bytes (preprocess.max-document-bytes)", big.get(0).getDetail());
+        assertEquals(0, big.get(0).getOffset());
     }
 
     @Test

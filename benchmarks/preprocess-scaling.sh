@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Preprocessing time and driver memory against corpus size: the job on a quarter, a half and all
+# of debian-text's text/ (subsets of about equal bytes, whole files dealt largest first), one after
+# the other, with the default filters and an 8,192-token BPE.
+# Usage: benchmarks/preprocess-scaling.sh DEBIAN_TEXT_DIR [OUT_DIR=/tmp/sparklm-preprocess-scaling] [CORES=2]
+# Prints per run: input bytes, wall time (with JVM start), job phases, MB/s per core, driver peak
+# heap and process RSS; then the straight line through the quarter and all runs and how far the
+# half run is from it. Build first (mvn -DskipTests package); run on a quiet machine.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CORPUS="$(cd "$1" && pwd)"
+OUT="${2:-/tmp/sparklm-preprocess-scaling}"
+CORES="${3:-2}"
+mkdir -p "$OUT"
+echo "corpus: $CORPUS, manifest sha256 $(sha256sum "$CORPUS/MANIFEST.tsv" | cut -c1-64)"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(uptime)"
+/usr/bin/python3 - "$CORPUS/text" "$OUT" <<'PY'
+import os, shutil, sys
+src, out = sys.argv[1], sys.argv[2]
+files = []
+for root, dirs, names in os.walk(src):
+    for n in names:
+        if not n.startswith((".", "_")):
+            p = os.path.join(root, n)
+            files.append((os.path.getsize(p), p))
+files.sort(reverse=True)
+groups, load = [[] for _ in range(4)], [0] * 4
+for size, p in files:
+    g = load.index(min(load))
+    groups[g].append(p)
+    load[g] += size
+for name, parts in (("quarter", [0]), ("half", [0, 1])):
+    d = os.path.join(out, name)
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    for g in parts:
+        for p in groups[g]:
+            shutil.copyfile(p, os.path.join(d, os.path.relpath(p, src).replace("/", "__")))
+PY
+for name in quarter half all; do
+  input="$OUT/$name"; [[ $name == all ]] && input="$CORPUS/text"
+  rm -rf "$OUT/$name-out"
+  /usr/bin/time -v -o "$OUT/$name.time" "$ROOT/bin/preprocess" --master "local[$CORES]" --driver-memory 4g -- \
+    --input "$input" --output "$OUT/$name-out" --set input-format=file --set tokenizer.type=bpe \
+    > "$OUT/$name.log" 2>&1 || { tail -30 "$OUT/$name.log"; exit 1; }
+done
+/usr/bin/python3 - "$OUT" "$CORES" <<'PY'
+import json, re, sys
+out, cores = sys.argv[1], int(sys.argv[2])
+rows = []
+for name in ("quarter", "half", "all"):
+    s = json.load(open(f"{out}/{name}-out/stats.json"))
+    t = open(f"{out}/{name}.time").read()
+    wall = sum(float(x) * 60 ** i for i, x in enumerate(reversed(
+        re.search(r"Elapsed \(wall clock\) time.*: (\S+)", t).group(1).split(":"))))
+    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", t).group(1)) / 1024
+    mb = s["input_bytes"] / 1e6
+    job = sum(s["phase_seconds"].values())
+    heap = s["peak_memory_bytes"]["driver_heap"] / 2**20
+    rows.append((name, mb, wall, job))
+    print(f"{name:8s} {mb:6.1f} MB  wall {wall:6.1f} s ({mb / wall / cores:.2f} MB/s per core)  job phases {job:6.1f} s"
+          f"  driver peak heap {heap:5.0f} MiB  RSS {rss:5.0f} MiB  kept {s['documents_kept']:,}")
+for col, label in ((2, "wall"), (3, "job phases")):
+    (_, x0, *a), (_, x1, *b), (_, x2, *c) = rows
+    y0, y1, y2 = a[col - 2], b[col - 2], c[col - 2]
+    slope = (y2 - y0) / (x2 - x0)
+    fixed = y0 - slope * x0
+    print(f"{label}: {fixed:.1f} s fixed + {slope * 1000:.1f} s per GB (through quarter and all); "
+          f"half measured {y1:.1f} s, line says {fixed + slope * x1:.1f} s ({(y1 / (fixed + slope * x1) - 1) * 100:+.1f}%)")
+PY

@@ -1,0 +1,282 @@
+package dev.sparklm.preprocess.read;
+
+import java.io.IOException;
+import java.io.InputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.mapreduce.InputSplit;
+import org.apache.hadoop.mapreduce.JobContext;
+import org.apache.hadoop.mapreduce.RecordReader;
+import org.apache.hadoop.mapreduce.TaskAttemptContext;
+import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
+import org.apache.hadoop.mapreduce.lib.input.FileSplit;
+
+/**
+ * Lines, or paragraphs (runs of non-empty lines between empty ones), with their byte offsets, in
+ * place of Hadoop's TextInputFormat, for two things it cannot do:
+ * <ul>
+ * <li>a record keeps at most {@code max-record-bytes + 1} bytes however long it is, and the
+ *     reader goes on to the next one: Hadoop's line reader buffers a whole line first (a
+ *     multi-GB line is an out-of-memory task; past 2 GB it throws), and its maximum line
+ *     length skips long lines without a trace. Here the too-long record reaches the job, which
+ *     quarantines it with file and offset;</li>
+ * <li>paragraphs end at an empty line whatever the line breaks (LF, CRLF or CR): the
+ *     {@code "\n\n"} record delimiter that blank-line input used never matched CRLF files.</li>
+ * </ul>
+ * Uncompressed files are split; a split reads the records that start in {@code [start, end)},
+ * finishing the last one past {@code end}. Compressed files are read whole by one task.
+ */
+public final class BoundedTextInputFormat extends FileInputFormat<LongWritable, Text> {
+    /** Bytes a record keeps (one more marks it as too long). */
+    public static final String MAX_RECORD_BYTES = "sparklm.reader.max-record-bytes";
+    /** true: paragraphs; false: lines. */
+    public static final String PARAGRAPHS = "sparklm.reader.paragraphs";
+
+    @Override
+    protected boolean isSplitable(JobContext context, Path file) {
+        return WholeFileReader.codecOf(file) == null;
+    }
+
+    @Override
+    public RecordReader<LongWritable, Text> createRecordReader(InputSplit split, TaskAttemptContext context) {
+        return new Reader();
+    }
+
+    static final class Reader extends RecordReader<LongWritable, Text> {
+        private final LongWritable key = new LongWritable();
+        private final Text value = new Text();
+        private final Text line = new Text();
+        private LineScanner lines;
+        private long start;
+        private long end;
+        private int keep;
+        private boolean paragraphs;
+        private boolean previousEmpty = true;   // the line before the next one is empty (or there is none)
+
+        @Override
+        public void initialize(InputSplit genericSplit, TaskAttemptContext context) throws IOException {
+            FileSplit split = (FileSplit) genericSplit;
+            Configuration conf = context.getConfiguration();
+            keep = (int) Math.min(Integer.MAX_VALUE - 64L, conf.getLong(MAX_RECORD_BYTES, 16L << 20) + 1);
+            paragraphs = conf.getBoolean(PARAGRAPHS, false);
+            Path file = split.getPath();
+            FileSystem fs = file.getFileSystem(conf);
+            FSDataInputStream in = fs.open(file);
+            CompressionCodec codec = WholeFileReader.codecOf(file);
+            if (codec != null) {
+                start = 0;
+                end = Long.MAX_VALUE;
+                lines = new LineScanner(codec.createInputStream(in), 0);
+                return;
+            }
+            start = split.getStart();
+            end = start + split.getLength();
+            if (start == 0) {
+                lines = new LineScanner(in, 0);
+                return;
+            }
+            // The line that holds byte start - 1 belongs to the split before (it ends there or
+            // goes on past start): skip it. If it runs past end, no record starts here.
+            in.seek(start - 1);
+            lines = new LineScanner(in, start - 1);
+            if (!lines.skipLine(end)) {
+                lines.close();
+                lines = null;
+                return;
+            }
+            if (paragraphs) {
+                previousEmpty = lineBeforeIsEmpty(in, lines.position());
+            }
+        }
+
+        /** Whether the line that ends where {@code p} starts is empty, from the 3 bytes before p. */
+        private static boolean lineBeforeIsEmpty(FSDataInputStream in, long p) throws IOException {
+            byte[] b = new byte[3];
+            int n = (int) Math.min(3, p);
+            in.readFully(p - n, b, 3 - n, n);   // positional: the stream's position is unchanged
+            int terminator = n >= 2 && b[2] == '\n' && b[1] == '\r' ? 2 : 1;
+            long lineEnd = p - terminator;
+            if (lineEnd == 0) {
+                return true;
+            }
+            byte last = b[3 - terminator - 1];
+            return last == '\n' || last == '\r';
+        }
+
+        @Override
+        public boolean nextKeyValue() throws IOException {
+            if (lines == null) {
+                return false;
+            }
+            while (true) {
+                long lineStart = lines.position();
+                if (lineStart >= end || !lines.readLine(line, keep)) {
+                    return false;
+                }
+                if (!paragraphs) {
+                    key.set(lineStart);
+                    value.set(line);
+                    return true;
+                }
+                boolean empty = line.getLength() == 0 && !lines.truncated();
+                boolean startsParagraph = !empty && previousEmpty;
+                previousEmpty = empty;
+                if (startsParagraph) {
+                    readParagraph(lineStart);
+                    return true;
+                }
+            }
+        }
+
+        /** The paragraph whose first line is in {@code line}: its lines up to an empty one, joined by "\n". */
+        private void readParagraph(long firstLineStart) throws IOException {
+            key.set(firstLineStart);
+            value.set(line);
+            while (lines.readLine(line, keep)) {
+                if (line.getLength() == 0 && !lines.truncated()) {
+                    previousEmpty = true;
+                    return;
+                }
+                if (value.getLength() < keep) {
+                    value.append(new byte[] {'\n'}, 0, 1);
+                    value.append(line.getBytes(), 0, Math.min(line.getLength(), keep - value.getLength()));
+                }
+            }
+            previousEmpty = true;   // end of the file
+        }
+
+        @Override
+        public LongWritable getCurrentKey() {
+            return key;
+        }
+
+        @Override
+        public Text getCurrentValue() {
+            return value;
+        }
+
+        @Override
+        public float getProgress() {
+            if (lines == null || end == Long.MAX_VALUE || end == start) {
+                return 0;
+            }
+            return Math.min(1f, (lines.position() - start) / (float) (end - start));
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (lines != null) {
+                lines.close();
+            }
+        }
+    }
+
+    /**
+     * Lines of a stream ended by LF, CRLF or CR, each stored up to a limit while all its bytes
+     * are consumed, with the file offset of the next line.
+     */
+    static final class LineScanner {
+        private final InputStream in;
+        private final byte[] buf = new byte[64 * 1024];
+        private int length;
+        private int next;
+        private long position;   // file offset of buf[next]
+        private boolean truncated;
+        private boolean eof;
+
+        LineScanner(InputStream in, long position) {
+            this.in = in;
+            this.position = position;
+        }
+
+        long position() {
+            return position;
+        }
+
+        /** Whether the last line read had more bytes than were stored. */
+        boolean truncated() {
+            return truncated;
+        }
+
+        private boolean fill() throws IOException {
+            if (eof) {
+                return false;
+            }
+            length = in.read(buf);
+            next = 0;
+            if (length <= 0) {
+                length = 0;
+                eof = true;
+                return false;
+            }
+            return true;
+        }
+
+        /**
+         * Reads the next line into {@code out} (at most {@code keep} bytes, terminator left out);
+         * false at the end of the stream with nothing read.
+         */
+        boolean readLine(Text out, int keep) throws IOException {
+            out.clear();
+            truncated = false;
+            boolean any = false;
+            while (true) {
+                if (next == length && !fill()) {
+                    return any;
+                }
+                any = true;
+                int from = next;
+                while (next < length && buf[next] != '\n' && buf[next] != '\r') {
+                    next++;
+                }
+                int n = next - from;
+                int room = keep - out.getLength();
+                if (room > 0) {
+                    out.append(buf, from, Math.min(n, room));
+                }
+                truncated |= n > room;
+                position += n;
+                if (next < length) {
+                    byte terminator = buf[next++];
+                    position++;
+                    if (terminator == '\r' && (next < length || fill()) && buf[next] == '\n') {
+                        next++;
+                        position++;
+                    }
+                    return true;
+                }
+            }
+        }
+
+        /** Consumes the rest of the current line; false if it did not end before {@code limit}. */
+        boolean skipLine(long limit) throws IOException {
+            while (position < limit) {
+                if (next == length && !fill()) {
+                    return false;
+                }
+                byte b = buf[next++];
+                position++;
+                if (b == '\n') {
+                    return true;
+                }
+                if (b == '\r') {
+                    if ((next < length || fill()) && buf[next] == '\n') {
+                        next++;
+                        position++;
+                    }
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        void close() throws IOException {
+            in.close();
+        }
+    }
+}

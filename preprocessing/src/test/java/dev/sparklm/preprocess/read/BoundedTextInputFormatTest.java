@@ -1,0 +1,126 @@
+package dev.sparklm.preprocess.read;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapreduce.TaskAttemptID;
+import org.apache.hadoop.mapreduce.lib.input.FileSplit;
+import org.apache.hadoop.mapreduce.task.TaskAttemptContextImpl;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BoundedTextInputFormatTest {
+    @TempDir
+    Path tmp;
+
+    static final Configuration HADOOP = new Configuration();
+
+    record Rec(long offset, String text) {}
+
+    /**
+     * Random files of LF, CRLF and CR lines with runs of empty lines, read in splits of 1, 2, 5
+     * and 16 bytes and in one split: the records, offsets and (truncated) texts are the ones the definition gives,
+     * each exactly once, whatever the splits.
+     */
+    @Test
+    void everyRecordOnceWithItsOffsetWhateverTheSplitsAndLineBreaks() throws IOException {
+        Random random = new Random(5);
+        String[] breaks = {"\n", "\r\n", "\r"};
+        int checked = 0;
+        for (int t = 0; t < 80; t++) {
+            StringBuilder b = new StringBuilder();
+            for (int k = random.nextInt(30); k > 0; k--) {
+                int kind = random.nextInt(10);
+                if (kind > 2) {
+                    for (int c = random.nextInt(12); c > 0; c--) {
+                        b.append((char) ('a' + random.nextInt(5)));
+                    }
+                }
+                b.append(breaks[random.nextInt(t % 3 == 0 ? 1 : 3)]);
+            }
+            if (random.nextBoolean()) {
+                b.append("tail");
+            }
+            String text = b.toString();
+            Path file = Files.writeString(tmp.resolve("t" + t + ".txt"), text);
+            long max = random.nextBoolean() ? 1 << 20 : 1 + random.nextInt(8);
+            for (boolean paragraphs : new boolean[] {false, true}) {
+                List<Rec> expected = definition(text, paragraphs, (int) max + 1);
+                for (int split : new int[] {1, 2, 5, 16, 1 << 20}) {
+                    assertEquals(expected, read(file, text.length(), split, paragraphs, max),
+                            "paragraphs " + paragraphs + ", split " + split + ", max " + max + ": "
+                                    + text.replace("\r", "\\r").replace("\n", "\\n"));
+                    checked++;
+                }
+            }
+        }
+        assertTrue(checked == 800);
+    }
+
+    /** The records as the format defines them, from the whole text at once. */
+    static List<Rec> definition(String text, boolean paragraphs, int keep) {
+        List<Rec> lines = new ArrayList<>();
+        int i = 0;
+        while (i < text.length()) {
+            int s = i;
+            while (i < text.length() && text.charAt(i) != '\n' && text.charAt(i) != '\r') {
+                i++;
+            }
+            lines.add(new Rec(s, text.substring(s, i)));
+            if (i < text.length()) {
+                i += text.startsWith("\r\n", i) ? 2 : 1;
+            }
+        }
+        List<Rec> out = new ArrayList<>();
+        if (!paragraphs) {
+            lines.forEach(l -> out.add(new Rec(l.offset(), cut(l.text(), keep))));
+            return out;
+        }
+        for (int k = 0; k < lines.size(); k++) {
+            if (lines.get(k).text().isEmpty()) {
+                continue;
+            }
+            long offset = lines.get(k).offset();
+            StringBuilder p = new StringBuilder(lines.get(k).text());
+            while (k + 1 < lines.size() && !lines.get(k + 1).text().isEmpty()) {
+                p.append('\n').append(lines.get(++k).text());
+            }
+            out.add(new Rec(offset, cut(p.toString(), keep)));
+        }
+        return out;
+    }
+
+    private static String cut(String s, int keep) {
+        return s.length() > keep ? s.substring(0, keep) : s;
+    }
+
+    static List<Rec> read(Path file, long length, int splitSize, boolean paragraphs, long max) throws IOException {
+        Configuration conf = new Configuration(HADOOP);   // a copy: a new one parses Hadoop's XML files again
+        conf.setBoolean(BoundedTextInputFormat.PARAGRAPHS, paragraphs);
+        conf.setLong(BoundedTextInputFormat.MAX_RECORD_BYTES, max);
+        List<Rec> out = new ArrayList<>();
+        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file.toUri());
+        TaskAttemptContextImpl context = new TaskAttemptContextImpl(conf, new TaskAttemptID());
+        for (long start = 0; start < Math.max(1, length); start += splitSize) {
+            try (BoundedTextInputFormat.Reader r = new BoundedTextInputFormat.Reader()) {
+                r.initialize(new FileSplit(path, start, Math.min(splitSize, length - start), null), context);
+                while (r.nextKeyValue()) {
+                    LongWritable k = r.getCurrentKey();
+                    Text v = r.getCurrentValue();
+                    out.add(new Rec(k.get(), new String(v.getBytes(), 0, v.getLength(), StandardCharsets.UTF_8)));
+                }
+            }
+        }
+        return out;
+    }
+}
