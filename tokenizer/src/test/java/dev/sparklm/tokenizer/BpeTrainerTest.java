@@ -84,4 +84,53 @@ class BpeTrainerTest {
         assertEquals(257, t.vocabSize());
         assertEquals("héllo", t.decode(t.encode("héllo")));
     }
+
+    /**
+     * The oracle: HuggingFace tokenizers' BPE trainer (Rust, through its npm binding:
+     * benchmarks/hf-compat/train-merges.mjs) on the first 200,000 bytes of Tiny Shakespeare,
+     * read as it reads files (line by line, each line with its newline). Its first 3,000 merges,
+     * as bytes, are a test resource; the same counts trained here give the same merges.
+     */
+    @Test
+    void learnsTheMergesHuggingFaceTokenizersLearns() throws IOException {
+        byte[] corpus = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("..", "data", "tinyshakespeare", "input.txt"));
+        String text = new String(corpus, 0, 200_000, java.nio.charset.StandardCharsets.UTF_8);
+        List<String> lines = new ArrayList<>();
+        for (int start = 0; start < text.length(); ) {
+            int nl = text.indexOf('\n', start);
+            int end = nl < 0 ? text.length() : nl + 1;
+            lines.add(text.substring(start, end));
+            start = end;
+        }
+        List<String> expected;
+        try (var in = BpeTrainerTest.class.getResourceAsStream("/hf-bpe-merges-tinyshakespeare-200000.txt")) {
+            expected = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).lines().toList();
+        }
+        ByteLevelBpeTokenizer t = BpeTrainer.train(BpeTrainer.countChunks(lines, PreTokenizer.GPT2),
+                new BpeTrainer.Options(256 + expected.size() + 1, 1, List.of(Tokenizer.END_OF_TEXT), PreTokenizer.GPT2));
+        List<String> learned = new ArrayList<>();
+        for (int rank = 0; rank < t.mergeCount(); rank++) {
+            int[] pair = t.merge(rank);
+            learned.add(hex(t.tokenBytes(pair[0])) + " " + hex(t.tokenBytes(pair[1])));
+        }
+        int differ = 0;
+        StringBuilder first = new StringBuilder();
+        for (int k = 0; k < expected.size(); k++) {
+            if (!expected.get(k).equals(learned.get(k))) {
+                if (differ++ < 10) {
+                    first.append(" rank ").append(k).append(": HF ").append(expected.get(k)).append(" here ").append(learned.get(k));
+                }
+            }
+        }
+        assertEquals(expected.size(), learned.size());
+        assertEquals(0, differ, differ + " merges differ:" + first);
+    }
+
+    private static String hex(byte[] bytes) {
+        StringBuilder b = new StringBuilder();
+        for (byte x : bytes) {
+            b.append(String.format("%02x", x & 0xFF));
+        }
+        return b.toString();
+    }
 }
