@@ -30,3 +30,6 @@ for t in (1, 2):
         mbs, ms, err = rows[(impl, t)]
         print(f"threads={t} {impl:13s} {mbs:7.1f} MB/s  ({ms:8.1f} ± {err:6.1f} ms/op)  {mbs/base:5.2f}x JTokkit")
 PY
+# The figure a user gets: one pass over text the encoder has not seen (a new encoder, an empty
+# chunk cache) after a JIT warm-up on other text; the JMH runs above encode the same text again.
+java -Xmx4g -cp "$ROOT/benchmarks/target/benchmarks.jar" dev.sparklm.bench.EncodeOnePass "$TEXT" 5 "$MB" 2>/dev/null
