@@ -56,15 +56,9 @@ public class EncodeBenchmark {
         if (text.length() > megabytes * 1_000_000) {
             text = text.substring(0, megabytes * 1_000_000);
         }
-        documents = new ArrayList<>();
-        for (String doc : text.split("\n\n")) {
-            documents.add(doc);
-        }
+        documents = documents(text);
         bytes = text.getBytes(StandardCharsets.UTF_8).length;
-        try (InputStream in = Encoding.class.getResourceAsStream("/com/knuddels/jtokkit/r50k_base.tiktoken")) {
-            ours = TiktokenFormat.read(new String(in.readAllBytes(), StandardCharsets.US_ASCII), "r50k_base.tiktoken",
-                    Map.of(Tokenizer.END_OF_TEXT, 50256), PreTokenizer.GPT2);
-        }
+        ours = gpt2();
         if ("ours-nocache".equals(impl)) {
             ours = ours.withoutChunkCache();
         }
@@ -85,5 +79,18 @@ public class EncodeBenchmark {
             }
         }
         return tokens;
+    }
+
+    /** Our encoder with GPT-2's ranks (JTokkit's r50k_base file) and its end-of-text token. */
+    static ByteLevelBpeTokenizer gpt2() throws IOException {
+        try (InputStream in = Encoding.class.getResourceAsStream("/com/knuddels/jtokkit/r50k_base.tiktoken")) {
+            return TiktokenFormat.read(new String(in.readAllBytes(), StandardCharsets.US_ASCII), "r50k_base.tiktoken",
+                    Map.of(Tokenizer.END_OF_TEXT, 50256), PreTokenizer.GPT2);
+        }
+    }
+
+    /** The text's documents: its blocks between blank lines. */
+    static List<String> documents(String text) {
+        return new ArrayList<>(List.of(text.split("\n\n")));
     }
 }

@@ -4,17 +4,12 @@ import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 import dev.sparklm.tokenizer.ByteLevelBpeTokenizer;
-import dev.sparklm.tokenizer.PreTokenizer;
-import dev.sparklm.tokenizer.TiktokenFormat;
-import dev.sparklm.tokenizer.Tokenizer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -34,8 +29,8 @@ public final class EncodeOnePass {
         String text = Files.readString(Path.of(args[0]), StandardCharsets.UTF_8);
         int warmChars = (args.length > 1 ? Integer.parseInt(args[1]) : 5) * 1_000_000;
         int measuredChars = (args.length > 2 ? Integer.parseInt(args[2]) : 20) * 1_000_000;
-        List<String> warm = documents(text.substring(0, Math.min(text.length(), warmChars)));
-        List<String> fresh = documents(text.substring(Math.min(text.length(), warmChars),
+        List<String> warm = EncodeBenchmark.documents(text.substring(0, Math.min(text.length(), warmChars)));
+        List<String> fresh = EncodeBenchmark.documents(text.substring(Math.min(text.length(), warmChars),
                 Math.min(text.length(), warmChars + measuredChars)));
         long bytes = fresh.stream().mapToLong(d -> d.getBytes(StandardCharsets.UTF_8).length).sum();
         System.out.printf("[bench] %s: warm-up %,d documents, measured %,d documents, %,d bytes%n",
@@ -71,11 +66,7 @@ public final class EncodeOnePass {
         if (impl.equals("jtokkit")) {
             return d -> jtokkit.encodeOrdinary(d).size();
         }
-        ByteLevelBpeTokenizer ours;
-        try (InputStream in = Encoding.class.getResourceAsStream("/com/knuddels/jtokkit/r50k_base.tiktoken")) {
-            ours = TiktokenFormat.read(new String(in.readAllBytes(), StandardCharsets.US_ASCII), "r50k_base.tiktoken",
-                    Map.of(Tokenizer.END_OF_TEXT, 50256), PreTokenizer.GPT2);
-        }
+        ByteLevelBpeTokenizer ours = EncodeBenchmark.gpt2();
         ByteLevelBpeTokenizer encoder = impl.equals("ours-nocache") ? ours.withoutChunkCache() : ours;
         return d -> encoder.encode(d).length;
     }
@@ -103,9 +94,5 @@ public final class EncodeOnePass {
         } finally {
             pool.shutdown();
         }
-    }
-
-    static List<String> documents(String text) {
-        return new ArrayList<>(List.of(text.split("\n\n")));
     }
 }

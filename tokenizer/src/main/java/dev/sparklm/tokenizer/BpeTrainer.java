@@ -336,15 +336,7 @@ public final class BpeTrainer {
      * character (33..323), a merged token (id 256 + its rank) after every byte.
      */
     static int tieOrder(int id) {
-        return id < 256 ? BYTE_CHARS[id] : id + 324;
-    }
-
-    private static final int[] BYTE_CHARS = new int[256];
-
-    static {
-        for (int b = 0; b < 256; b++) {
-            BYTE_CHARS[b] = ByteLevel.encode(new byte[] {(byte) b}).charAt(0);
-        }
+        return id < 256 ? ByteLevel.charOf(id) : id + 324;
     }
 
     static byte[] concat(byte[] a, byte[] b) {

@@ -25,6 +25,11 @@ public final class ByteLevel {
 
     private ByteLevel() {}
 
+    /** The character GPT-2 writes byte {@code b} (0..255) as. */
+    static char charOf(int b) {
+        return BYTE_TO_CHAR[b];
+    }
+
     /** The token's bytes as GPT-2 writes them in its files. */
     public static String encode(byte[] bytes) {
         char[] out = new char[bytes.length];

@@ -119,11 +119,9 @@ public final class GopherRepetitionFilter extends DocumentRule {
             }
             if (n >= 5 && n - 5 < dupLimits.length) {
                 boolean[] now = new boolean[w];
-                table.reset(n == 5 ? starts : candidates(repeats, starts));
-                for (int i = 0; i < starts; i++) {
-                    if (n > 5 && !(repeats[i] && repeats[i + 1])) {
-                        continue;
-                    }
+                int[] candidates = candidates(n == 5 ? null : repeats, starts);
+                table.reset(candidates.length);
+                for (int i : candidates) {
                     int s = table.slot(gram[i]);
                     int first = table.value(s);   // 1 + the first start, negative once marked
                     if (first == 0) {
@@ -155,14 +153,16 @@ public final class GopherRepetitionFilter extends DocumentRule {
         return null;
     }
 
-    private static int candidates(boolean[] repeats, int starts) {
+    /** The starts whose n-gram may repeat: all, or where both (n-1)-grams in it repeat. */
+    private static int[] candidates(boolean[] repeats, int starts) {
+        int[] out = new int[starts];
         int c = 0;
         for (int i = 0; i < starts; i++) {
-            if (repeats[i] && repeats[i + 1]) {
-                c++;
+            if (repeats == null || (repeats[i] && repeats[i + 1])) {
+                out[c++] = i;
             }
         }
-        return c;
+        return Arrays.copyOf(out, c);
     }
 
     /** Whitespace-separated words (as {@link Words#of}) as 64-bit hashes and lengths, no substrings. */

@@ -48,6 +48,7 @@ public final class BoundedTextInputFormat extends FileInputFormat<LongWritable, 
     }
 
     static final class Reader extends RecordReader<LongWritable, Text> {
+        private static final byte[] NEWLINE = {'\n'};
         private final LongWritable key = new LongWritable();
         private final Text value = new Text();
         private final Text line = new Text();
@@ -143,7 +144,7 @@ public final class BoundedTextInputFormat extends FileInputFormat<LongWritable, 
                     return;
                 }
                 if (value.getLength() < keep) {
-                    value.append(new byte[] {'\n'}, 0, 1);
+                    value.append(NEWLINE, 0, 1);
                     value.append(line.getBytes(), 0, Math.min(line.getLength(), keep - value.getLength()));
                 }
             }
@@ -242,12 +243,7 @@ public final class BoundedTextInputFormat extends FileInputFormat<LongWritable, 
                 truncated |= n > room;
                 position += n;
                 if (next < length) {
-                    byte terminator = buf[next++];
-                    position++;
-                    if (terminator == '\r' && (next < length || fill()) && buf[next] == '\n') {
-                        next++;
-                        position++;
-                    }
+                    consumeTerminator();
                     return true;
                 }
             }
@@ -259,20 +255,24 @@ public final class BoundedTextInputFormat extends FileInputFormat<LongWritable, 
                 if (next == length && !fill()) {
                     return false;
                 }
-                byte b = buf[next++];
+                if (buf[next] == '\n' || buf[next] == '\r') {
+                    consumeTerminator();
+                    return true;
+                }
+                next++;
                 position++;
-                if (b == '\n') {
-                    return true;
-                }
-                if (b == '\r') {
-                    if ((next < length || fill()) && buf[next] == '\n') {
-                        next++;
-                        position++;
-                    }
-                    return true;
-                }
             }
             return false;
+        }
+
+        /** Consumes the line break at {@code next}: LF, CR, or CR LF (even across a refill). */
+        private void consumeTerminator() throws IOException {
+            byte terminator = buf[next++];
+            position++;
+            if (terminator == '\r' && (next < length || fill()) && buf[next] == '\n') {
+                next++;
+                position++;
+            }
         }
 
         void close() throws IOException {
