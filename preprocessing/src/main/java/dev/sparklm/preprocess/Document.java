@@ -1,5 +1,6 @@
 package dev.sparklm.preprocess;
 
+import dev.sparklm.io.Hashing;
 import java.io.Serializable;
 
 /**
@@ -52,16 +53,7 @@ public class Document implements Serializable {
         for (int i = 0; i < source.length(); i++) {
             h = (h ^ source.charAt(i)) * 0x100000001b3L;
         }
-        return fmix64((h ^ offset) * 0x100000001b3L);
-    }
-
-    /** MurmurHash3's 64-bit finalizer: spreads every input bit over the whole output. */
-    public static long fmix64(long h) {
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        return h ^ (h >>> 33);
+        return Hashing.fmix64((h ^ offset) * 0x100000001b3L);
     }
 
     public boolean kept() {

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
 import dev.sparklm.io.JobConfigException;
 import dev.sparklm.io.JobConfigLoader;
+import dev.sparklm.shards.ShardManifest;
 import dev.sparklm.preprocess.clean.HtmlToText;
 import dev.sparklm.preprocess.clean.PiiRedactor;
 import dev.sparklm.preprocess.clean.TextNormalizer;
@@ -57,8 +58,29 @@ public record PreprocessConfig(
 
     public record LanguageOptions(List<String> allowed, double minConfidence, int maxChars) implements Serializable {}
 
-    public record Split(double validationFraction, double testFraction, long seed, String validationInput)
-            implements Serializable {}
+    /**
+     * @param validationInput a file, directory or glob whose documents all go to validation ("" = none)
+     * @param testInput       the same for the test split
+     */
+    public record Split(double validationFraction, double testFraction, long seed, String validationInput,
+                        String testInput) implements Serializable {
+        /** The held-out inputs that are set, by split name (validation first). */
+        public Map<String, String> heldOutInputs() {
+            Map<String, String> inputs = new java.util.LinkedHashMap<>();
+            if (!validationInput.isBlank()) {
+                inputs.put(ShardManifest.VALIDATION, validationInput);
+            }
+            if (!testInput.isBlank()) {
+                inputs.put(ShardManifest.TEST, testInput);
+            }
+            return inputs;
+        }
+
+        /** Whether the output has a test split: a share of the input, or a test input. */
+        public boolean hasTest() {
+            return testFraction > 0 || !testInput.isBlank();
+        }
+    }
 
     /** The byte-level BPE's training settings (used when tokenizer.type is "bpe"). */
     public record BpeOptions(int vocabSize, long minPairFrequency, long minChunkFrequency, long maxChunks, String pattern,
@@ -135,7 +157,8 @@ public record PreprocessConfig(
                 clean,
                 filters(r),
                 dedup(r),
-                new Split(val, test, r.longValue("split.seed", Long.MIN_VALUE, Long.MAX_VALUE), r.string("split.validation-input")),
+                new Split(val, test, r.longValue("split.seed", Long.MIN_VALUE, Long.MAX_VALUE), r.string("split.validation-input"),
+                        r.string("split.test-input")),
                 r.oneOf("tokenizer.type", "char", "bpe"),
                 r.string("tokenizer.file"),
                 bpeOptions(r),

@@ -127,17 +127,21 @@ public final class PreprocessJob implements Callable<Integer> {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         InputListing listing = InputListing.of(cfg.input(), "preprocess.input", hadoop);
         LOG.info("input {} ({}): {} file(s), {} bytes", cfg.input(), cfg.inputFormat(), listing.files(), listing.bytes());
-        InputListing held = null;
-        if (!cfg.split().validationInput().isBlank()) {
-            held = InputListing.of(cfg.split().validationInput(), "preprocess.split.validation-input", hadoop);
-            LOG.info("validation input {}: {} file(s), {} bytes", cfg.split().validationInput(), held.files(), held.bytes());
+        // Held-out inputs (split.validation-input, split.test-input): their documents all go to that split.
+        Map<String, InputListing> heldOut = new LinkedHashMap<>();
+        long heldOutBytes = 0;
+        for (var e : cfg.split().heldOutInputs().entrySet()) {
+            InputListing held = InputListing.of(e.getValue(), "preprocess.split." + e.getKey() + "-input", hadoop);
+            LOG.info("{} input {}: {} file(s), {} bytes", e.getKey(), e.getValue(), held.files(), held.bytes());
+            heldOut.put(e.getKey(), held);
+            heldOutBytes += held.bytes();
         }
         LOG.info("stages: {}", cfg.stages().stream().map(DocumentStage::name).toList());
-        shufflePartitionsFor(spark, listing.bytes() + (held == null ? 0 : held.bytes()));
+        shufflePartitionsFor(spark, listing.bytes() + heldOutBytes);
 
         StagedOutputDirectory out = new StagedOutputDirectory(new Path(cfg.output()), hadoop);
         try {
-            ShardManifest manifest = new Run(spark, cfg, listing, held, out.staging()).write();
+            ShardManifest manifest = new Run(spark, cfg, listing, heldOut, out.staging()).write();
             out.publish();
             LOG.info("published {} in {} s", out.target(), (System.nanoTime() - start) / 1_000_000_000L);
             return manifest;
@@ -172,12 +176,12 @@ public final class PreprocessJob implements Callable<Integer> {
         final JavaSparkContext sc;
         final PreprocessConfig cfg;
         final InputListing listing;
-        final InputListing heldOut;
+        final Map<String, InputListing> heldOut;   // split -> its input
         final Path dir;
         final Map<String, Double> phaseSeconds = new LinkedHashMap<>();
         long phaseStart = System.nanoTime();
 
-        Run(SparkSession spark, PreprocessConfig cfg, InputListing listing, InputListing heldOut, Path dir) {
+        Run(SparkSession spark, PreprocessConfig cfg, InputListing listing, Map<String, InputListing> heldOut, Path dir) {
             this.spark = spark;
             this.sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             this.cfg = cfg;
@@ -222,12 +226,14 @@ public final class PreprocessJob implements Callable<Integer> {
             }
         }
 
-        /** The input (and the held-out validation input, its documents forced into validation). */
+        /** The input, and the held-out inputs with their documents forced into their split. */
         JavaRDD<Document> read() {
             JavaRDD<Document> docs = DocumentReader.read(spark, cfg.input(), listing, cfg.reader());
-            if (heldOut != null) {
-                docs = docs.union(DocumentReader.read(spark, cfg.split().validationInput(), heldOut, cfg.reader()).map(d -> {
-                    d.setSplit(ShardManifest.VALIDATION);
+            Map<String, String> inputs = cfg.split().heldOutInputs();
+            for (var e : heldOut.entrySet()) {
+                String split = e.getKey();
+                docs = docs.union(DocumentReader.read(spark, inputs.get(split), e.getValue(), cfg.reader()).map(d -> {
+                    d.setSplit(split);
                     return d;
                 }));
             }
@@ -280,7 +286,7 @@ public final class PreprocessJob implements Callable<Integer> {
                 Map<String, Long> lengths = new TreeMap<>();
                 Map<String, SplitInfo> splits = new LinkedHashMap<>();
                 List<String> names = new ArrayList<>(List.of(ShardManifest.TRAIN, ShardManifest.VALIDATION));
-                if (cfg.split().testFraction() > 0) {
+                if (cfg.split().hasTest()) {
                     names.add(ShardManifest.TEST);
                 }
                 for (String split : names) {

@@ -270,6 +270,51 @@ class PreprocessJobTest {
         assertEquals(cut + 1, m.split("train").tokens(), "the whole first part, blank lines kept, plus one end-of-text");
     }
 
+    /**
+     * Three splits: every kept document in exactly one, the test share near test-fraction, and a
+     * fixed test input whole in test beside the share of the input.
+     */
+    @Test
+    void aTestSplitHoldsItsShareAndTheTestInputAndNoDocumentIsInTwoSplits() throws IOException {
+        String text = shakespeareSlice(120_000);
+        int cut = text.lastIndexOf("\n\n", 100_000);
+        Path input = Files.writeString(tmp.resolve("slice.txt"), text.substring(0, cut));
+        Path heldOut = Files.writeString(tmp.resolve("held-out.txt"), text.substring(cut + 2));
+        SparkSession spark = LocalSpark.get();
+        Path out = tmp.resolve("three");
+        ShardManifest m = PreprocessJob.run(spark, config(input, out, Map.of("context", "16", "export.token-files", "true",
+                "split.validation-fraction", "0.1", "split.test-fraction", "0.2")));
+        assertEquals(Set.of("train", "validation", "test"), m.splits().keySet());
+        Map<String, Set<String>> docs = new java.util.LinkedHashMap<>();
+        for (String file : List.of("train.bin", "val.bin", "test.bin")) {
+            docs.put(file, documents(out, file));
+        }
+        Set<String> speeches = distinctSpeeches(text.substring(0, cut));
+        long total = m.splits().values().stream().mapToLong(ShardManifest.SplitInfo::documents).sum();
+        assertEquals(speeches.size(), total, "every kept speech is in one split");
+        Set<String> union = new HashSet<>();
+        docs.values().forEach(d -> union.addAll(d));
+        assertEquals(docs.values().stream().mapToInt(Set::size).sum(), union.size(), "no document in two splits");
+        // Binomial(n, 0.2): 4 standard deviations either side.
+        double n = total;
+        double sd = Math.sqrt(n * 0.2 * 0.8);
+        long test = m.split("test").documents();
+        assertTrue(Math.abs(test - 0.2 * n) < 4 * sd, test + " test documents of " + total);
+        assertTrue(Math.abs(m.split("validation").documents() - 0.1 * n) < 4 * Math.sqrt(n * 0.1 * 0.9));
+
+        // A test input: its speeches all in test, the input's split as before.
+        Path fixed = tmp.resolve("fixed-test");
+        ShardManifest f = PreprocessJob.run(spark, config(input, fixed, Map.of("context", "16", "export.token-files", "true",
+                "split.validation-fraction", "0.1", "split.test-fraction", "0.2", "split.test-input", heldOut.toString())));
+        Set<String> heldOutSpeeches = distinctSpeeches(text.substring(cut + 2));
+        heldOutSpeeches.removeAll(speeches);   // exact duplicates of the input's are removed
+        assertEquals(test + heldOutSpeeches.size(), f.split("test").documents());
+        assertEquals(m.split("train").documents(), f.split("train").documents());
+        Set<String> fixedTest = documents(fixed, "test.bin");
+        assertTrue(fixedTest.containsAll(docs.get("test.bin")), "the input's test documents stay in test");
+        assertEquals(docs.get("val.bin"), documents(fixed, "val.bin"));
+    }
+
     @Test
     void splitIsDeterministicAndNoDocumentIsInBoth() throws IOException {
         Path input = Files.writeString(tmp.resolve("slice.txt"), shakespeareSlice(60_000));

@@ -39,7 +39,7 @@ final class EpochFeed {
      */
     static EpochFeed of(JavaRDD<int[]> train, long total, long seed, int epoch, long start, int workers, int batch,
                         int frequency) {
-        long epochSeed = TrainJob.mix(seed, epoch);
+        long epochSeed = dev.sparklm.io.Hashing.mix(seed, epoch);
         JavaPairRDD<Long, int[]> ranked = train.mapToPair(w -> new Tuple2<>(orderKey(epochSeed, w), w))
                 .sortByKey()
                 .values()
@@ -80,7 +80,7 @@ final class EpochFeed {
     static long orderKey(long epochSeed, int[] window) {
         long h = epochSeed;
         for (int id : window) {
-            h = TrainJob.mix(h, id);
+            h = dev.sparklm.io.Hashing.mix(h, id);
         }
         return h;
     }

@@ -52,12 +52,12 @@ final class FineTuning {
 
     static MultiLayerNetwork network(CheckpointStore.Checkpoint c, TrainConfig cfg, long totalSteps) {
         MultiLayerNetwork pretrained = c.network();
-        NeuralNetConfiguration.Builder optimizer = LstmLanguageModel.optimizer(cfg, totalSteps);
+        NeuralNetConfiguration.Builder optimizer = OptimizerRecipe.builder(cfg.optimizer(), cfg.seed(), totalSteps);
         FineTuneConfiguration.Builder ft = new FineTuneConfiguration.Builder()
                 .seed(cfg.seed())
                 .updater(optimizer.getIUpdater());
-        if (cfg.weightDecay() > 0) {
-            ft.weightDecay(cfg.weightDecay(), true).weightDecayBias(0, true);
+        if (cfg.optimizer().weightDecay() > 0) {
+            ft.weightDecay(cfg.optimizer().weightDecay(), true).weightDecayBias(0, true);
         }
         TransferLearning.Builder b = new TransferLearning.Builder(pretrained).fineTuneConfiguration(ft.build());
         int frozen = frozenPrefix(pretrained, cfg);
@@ -75,7 +75,7 @@ final class FineTuning {
      * transformer blocks (or LSTM layers), each with the dropout layer that follows it.
      */
     static int frozenPrefix(MultiLayerNetwork net, TrainConfig cfg) {
-        if (!cfg.freezeEmbeddings()) {
+        if (!cfg.fineTune().freezeEmbeddings()) {
             return -1;
         }
         var confs = net.getLayerWiseConfigurations().getConfs();
@@ -84,9 +84,9 @@ final class FineTuning {
             i++;
         }
         int last = i - 1;
-        for (int block = 0; block < cfg.freezeBlocks(); block++) {
+        for (int block = 0; block < cfg.fineTune().freezeBlocks(); block++) {
             if (i >= confs.size() || !isBlock(confs.get(i).getLayer())) {
-                throw new JobConfigException("train.fine-tune.freeze-blocks = " + cfg.freezeBlocks() + ", but the "
+                throw new JobConfigException("train.fine-tune.freeze-blocks = " + cfg.fineTune().freezeBlocks() + ", but the "
                         + "checkpoint's model has " + block + " block(s)");
             }
             last = i++;

@@ -37,7 +37,7 @@ public final class FitBenchmark {
         }
         overrides.put("data", data);
         TrainConfig cfg = TrainConfig.load(Optional.empty(), overrides);
-        int batch = cfg.batchSizePerWorker() * Math.max(1, cfg.workers());   // the global batch, on one JVM
+        int batch = cfg.spark().batchSizePerWorker() * Math.max(1, cfg.spark().workers());   // the global batch, on one JVM
 
         // Spark only loads the windows; the timed part below is plain DL4J.
         List<int[]> windows;
@@ -72,7 +72,7 @@ public final class FitBenchmark {
             if (graph && !replica.usesGraph()) {
                 continue;
             }
-            replica.setListeners(List.of(new GlobalNormClipping(cfg.gradientClip())));
+            replica.setListeners(List.of(new GlobalNormClipping(cfg.optimizer().gradientClip())));
             for (int i = 0; i < warmup; i++) {
                 replica.fit(batches.get(i % batches.size()));
             }
@@ -97,7 +97,7 @@ public final class FitBenchmark {
                 matmulParams -= net.getLayer(i).numParams();   // lookups, not matmuls
             }
         }
-        double attention = "gpt".equals(cfg.modelType()) ? 12.0 * cfg.layers() * context * cfg.embedding() : 0;
+        double attention = "gpt".equals(cfg.model().type()) ? 12.0 * cfg.model().layers() * context * cfg.model().embedding() : 0;
         double flopsPerToken = 6.0 * matmulParams + attention;
 
         System.out.printf("model: %,d parameters, %,d in matmuls; training FLOPs per token: %,.0f%n",

@@ -53,10 +53,10 @@ final class ParameterAveraging implements RoundTrainer {
             int batch = this.batch;
             int vocab = this.vocab;
             RNNFormat format = this.format;
-            long roundSeed = TrainJob.mix(seed, step);
+            long roundSeed = dev.sparklm.io.Hashing.mix(seed, step);
             Sum sum = round.mapPartitionsWithIndex((worker, windows) -> Collections.singletonList(
                             train(spec, start.value(), windows, batch, vocab, format,
-                                    TrainJob.mix(roundSeed, worker))).iterator(), false)
+                                    dev.sparklm.io.Hashing.mix(roundSeed, worker))).iterator(), false)
                     .treeAggregate(new Sum(), Sum::add, Sum::add);
             if (sum.replicas == 0) {
                 return new Round(0, 0, Double.NaN, 0);

@@ -103,6 +103,20 @@ public final class ShardedCorpus {
         return ids;
     }
 
+    /**
+     * Counts the split's windows, which reads every shard and checks every id, and stops if the
+     * count is not the manifest's (a shard replaced or truncated after preprocessing).
+     */
+    public long checkedCount(JavaRDD<int[]> windows, String split) {
+        long counted = windows.count();
+        long expected = manifest.split(split).sequences();
+        if (counted != expected) {
+            throw new JobConfigException(new Path(dir, ShardManifest.FILE_NAME) + ": the '" + split + "' shards hold "
+                    + counted + " sequences, the manifest says " + expected);
+        }
+        return counted;
+    }
+
     /** Stops before any work if a split the job needs holds no sequences. */
     public void requireSequences(String... splits) {
         for (String split : splits) {

@@ -23,6 +23,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import dev.sparklm.model.GptLanguageModel;
 import dev.sparklm.model.LanguageModels;
+import dev.sparklm.model.LstmLanguageModel;
 import dev.sparklm.model.SameDiffNoise;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -79,17 +80,38 @@ public final class TrainJob implements Callable<Integer> {
     }
 
     /**
+     * How a run begins.
+     *
+     * @param overwrite replace an earlier run's checkpoints and metrics in the output directory
+     * @param resume    continue from the newest valid checkpoint there (a new run if there is none)
+     * @param initFrom  fine-tune: a checkpoint (or run directory) whose weights the run starts from
+     */
+    public record Start(boolean overwrite, boolean resume, Optional<String> initFrom) {
+        /** A new run in an output directory that holds none. */
+        public static final Start NEW = new Start(false, false, Optional.empty());
+        public static final Start OVERWRITE = new Start(true, false, Optional.empty());
+        public static final Start RESUME = new Start(false, true, Optional.empty());
+
+        public static Start fineTuning(String checkpoint) {
+            return new Start(false, false, Optional.of(checkpoint));
+        }
+    }
+
+    /**
      * What a run achieved.
      *
+     * @param testLoss       the final model's loss on the test split (NaN if the shards have none):
+     *                       the split no choice of the run looked at
      * @param averagingShare share of the rounds' wall time outside the slowest worker's fitting
      *                       (spark.averaging = dl4j: from DL4J's statistics, NaN unless spark.collect-stats)
      */
     public record Result(long steps, long tokensSeen, double initialValidationLoss, double validationLoss,
-                         double tokensPerSecond, Path lastCheckpoint, boolean stoppedEarly, double averagingShare) {
+                         double testLoss, double tokensPerSecond, Path lastCheckpoint, boolean stoppedEarly,
+                         double averagingShare) {
 
         Result withAveragingShare(double share) {
-            return new Result(steps, tokensSeen, initialValidationLoss, validationLoss, tokensPerSecond, lastCheckpoint,
-                    stoppedEarly, share);
+            return new Result(steps, tokensSeen, initialValidationLoss, validationLoss, testLoss, tokensPerSecond,
+                    lastCheckpoint, stoppedEarly, share);
         }
     }
 
@@ -104,29 +126,24 @@ public final class TrainJob implements Callable<Integer> {
         TrainConfig cfg = TrainConfig.load(Optional.ofNullable(config), overrides);
         SparkSession spark = SparkSessions.getOrCreate("sparklm-train");
         try {
-            Result r = run(spark, cfg, overwrite, resume, Optional.ofNullable(initFrom));
-            System.out.printf("train: %,d steps, %,d tokens, %.0f tokens/s%n"
-                            + "  validation loss %.4f nats/token (perplexity %.2f), from %.4f before training%n"
-                            + "  checkpoint: %s%n",
+            Result r = run(spark, cfg, new Start(overwrite, resume, Optional.ofNullable(initFrom)));
+            StringBuilder summary = new StringBuilder(String.format(
+                    "train: %,d steps, %,d tokens, %.0f tokens/s%n"
+                            + "  validation loss %.4f nats/token (perplexity %.2f), from %.4f before training%n",
                     r.steps(), r.tokensSeen(), r.tokensPerSecond(), r.validationLoss(), Math.exp(r.validationLoss()),
-                    r.initialValidationLoss(), r.lastCheckpoint());
+                    r.initialValidationLoss()));
+            if (!Double.isNaN(r.testLoss())) {
+                summary.append(String.format("  test loss %.4f nats/token (perplexity %.2f)%n", r.testLoss(),
+                        Math.exp(r.testLoss())));
+            }
+            System.out.print(summary.append("  checkpoint: ").append(r.lastCheckpoint()).append(System.lineSeparator()));
             return 0;
         } finally {
             spark.stop();
         }
     }
 
-    public static Result run(SparkSession spark, TrainConfig cfg, boolean overwrite) {
-        return run(spark, cfg, overwrite, false, Optional.empty());
-    }
-
-    public static Result run(SparkSession spark, TrainConfig cfg, boolean overwrite, boolean resume) {
-        return run(spark, cfg, overwrite, resume, Optional.empty());
-    }
-
-    /** @param initFrom a checkpoint (or run directory) whose weights start a fine-tuning run */
-    public static Result run(SparkSession spark, TrainConfig cfg, boolean overwrite, boolean resume,
-                             Optional<String> initFrom) {
+    public static Result run(SparkSession spark, TrainConfig cfg, Start start) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Configuration hadoop = sc.hadoopConfiguration();
         SameDiffNoise.silence();
@@ -142,35 +159,35 @@ public final class TrainJob implements Callable<Integer> {
         int vocab = corpus.tokenizer().vocabSize();
         int context = corpus.context();
         CheckpointStore checkpoints = new CheckpointStore(cfg.output(), hadoop);
-        Optional<CheckpointStore.Checkpoint> resumed = resume ? checkpoints.latestValid() : Optional.empty();
-        if (resume && resumed.isEmpty()) {
+        Optional<CheckpointStore.Checkpoint> resumed = start.resume() ? checkpoints.latestValid() : Optional.empty();
+        if (start.resume() && resumed.isEmpty()) {
             LOG.warn("--resume: no valid checkpoint in {}; starting a new run", cfg.output());
         }
         resumed.ifPresent(c -> FineTuning.checkCompatible(c, corpus, "--resume"));
         Optional<CheckpointStore.Checkpoint> pretrained = resumed.isPresent() ? Optional.empty()
-                : initFrom.map(p -> FineTuning.source(p, hadoop));
+                : start.initFrom().map(p -> FineTuning.source(p, hadoop));
         pretrained.ifPresent(p -> FineTuning.checkCompatible(p, corpus, "--init-from"));
-        StorageLevel storage = cfg.sparkStorageLevel();
-        JavaRDD<int[]> validation = corpus.windows(spark, ShardManifest.VALIDATION).persist(storage);
+        StorageLevel storage = cfg.spark().storage();
         JavaRDD<int[]> train = corpus.windows(spark, ShardManifest.TRAIN).persist(storage);
         // Counting reads every shard once and checks every id against the vocabulary, before
         // anything is written.
-        long trainSequences = train.count();
-        long validationSequences = validation.count();
-        if (trainSequences != corpus.manifest().split(ShardManifest.TRAIN).sequences()
-                || validationSequences != corpus.manifest().split(ShardManifest.VALIDATION).sequences()) {
-            throw new JobConfigException(cfg.data() + ": the shards hold " + trainSequences + " training and "
-                    + validationSequences + " validation sequences, the manifest says "
-                    + corpus.manifest().split(ShardManifest.TRAIN).sequences() + " and "
-                    + corpus.manifest().split(ShardManifest.VALIDATION).sequences());
+        long trainSequences = corpus.checkedCount(train, ShardManifest.TRAIN);
+        TrainingLoop.HeldOut validation = heldOut(spark, corpus, ShardManifest.VALIDATION, storage);
+        Optional<TrainingLoop.HeldOut> test = corpus.manifest().splits().containsKey(ShardManifest.TEST)
+                && corpus.manifest().split(ShardManifest.TEST).sequences() > 0
+                ? Optional.of(heldOut(spark, corpus, ShardManifest.TEST, storage)) : Optional.empty();
+        if (test.isEmpty()) {
+            LOG.info("no test split in {} (preprocess.split.test-fraction = 0): only the validation loss is reported",
+                    cfg.data());
         }
         if (resumed.isEmpty()) {
-            prepareOutput(cfg.output(), hadoop, overwrite);
+            prepareOutput(cfg.output(), hadoop, start.overwrite());
         }
 
         // Steps: one minibatch on every worker.
-        int workers = cfg.workers() > 0 ? cfg.workers() : sc.defaultParallelism();
-        int batch = cfg.batchSizePerWorker();
+        TrainConfig.SparkSettings sparkCfg = cfg.spark();
+        int workers = sparkCfg.workers() > 0 ? sparkCfg.workers() : sc.defaultParallelism();
+        int batch = sparkCfg.batchSizePerWorker();
         long stepsPerEpoch = steps(trainSequences, batch, workers);
         long totalSteps = stepsPerEpoch * cfg.epochs();
         if (resumed.isPresent()) {
@@ -190,24 +207,24 @@ public final class TrainJob implements Callable<Integer> {
             net = new MultiLayerNetwork(modelConfiguration(cfg, vocab, context, totalSteps));
             net.init();
         }
-        WarmupCosineSchedule schedule = new WarmupCosineSchedule(cfg.learningRate(), cfg.minLearningRate(),
-                cfg.warmupSteps(), totalSteps, cfg.cosineDecay());
-        RoundTrainer trainer = cfg.averaging().equals("dl4j")
+        RoundTrainer trainer = sparkCfg.averaging().equals("dl4j")
                 ? new Dl4jAveraging(dl4jMaster(sc, net, cfg, workers), workers, batch, vocab, context)
-                : new ParameterAveraging(sc, net, cfg.gradientClip(), cfg.graphReplicas(), batch, vocab, cfg.seed());
+                : new ParameterAveraging(sc, net, cfg.optimizer().gradientClip(), sparkCfg.graphReplicas(), batch, vocab,
+                        cfg.seed());
 
         long sequencesPerStep = (long) workers * batch;
         var env = org.nd4j.linalg.factory.Nd4j.getExecutioner().getEnvironmentInformation();
         LOG.info("ND4J on the driver: backend {}, BLAS {}, {} OpenMP thread(s), oneDNN {}", env.get("backend"),
                 env.get("blas.vendor"), env.get("omp.threads"),
                 org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo().contains("HAVE_ONEDNN"));
-        LOG.info("model: {} with {} parameters, vocab {}, context {}", cfg.modelType(), net.numParams(), vocab, context);
-        LOG.info("data: {} training sequences ({} tokens), {} validation sequences", trainSequences,
-                trainSequences * context, validationSequences);
+        LOG.info("model: {} with {} parameters, vocab {}, context {}", cfg.model().type(), net.numParams(), vocab, context);
+        LOG.info("data: {} training sequences ({} tokens), {} validation sequences{}", trainSequences,
+                trainSequences * context, validation.sequences(),
+                test.map(t -> ", " + t.sequences() + " test sequences (scored once, at the end)").orElse(""));
         LOG.info("parameter averaging ({}): {} workers x {} sequences = global batch {} ({} tokens); averaging every {} "
                         + "minibatches; learning rate {}; {} steps per epoch, {} steps in all",
-                cfg.averaging(), workers, batch, sequencesPerStep, sequencesPerStep * context, cfg.averagingFrequency(),
-                cfg.learningRate(), stepsPerEpoch, totalSteps);
+                sparkCfg.averaging(), workers, batch, sequencesPerStep, sequencesPerStep * context,
+                sparkCfg.averagingFrequency(), cfg.optimizer().learningRate(), stepsPerEpoch, totalSteps);
 
         MetricsLog metrics = new MetricsLog(cfg.output(), hadoop);
         if (resumed.isPresent()) {
@@ -217,27 +234,18 @@ public final class TrainJob implements Callable<Integer> {
                         resumed.get().state().step());
             }
         }
-        long validationBytes = corpus.targetBytes(sc, validation);
-        TrainingLoop.Setup setup = new TrainingLoop.Setup(cfg, sc, trainer, train, trainSequences, validation,
-                validationBytes, workers, vocab, context, schedule, totalSteps, corpus.tokenizer(), checkpoints, metrics);
-        double initialLoss;
-        TrainingLoop loop;
+        TrainingLoop.Setup setup = new TrainingLoop.Setup(cfg, sc, corpus, trainer, train, trainSequences, validation,
+                test, new TrainingLoop.Plan(workers, totalSteps, cfg.optimizer().schedule(totalSteps)), checkpoints, metrics);
+        TrainingLoop loop = new TrainingLoop(setup);
         if (resumed.isPresent()) {
-            initialLoss = resumed.get().state().validationLoss();
-            loop = new TrainingLoop(setup, initialLoss);
             loop.resumeFrom(resumed.get().state(), resumed.get().path());
         } else {
-            ValidationEvaluator.Result before = ValidationEvaluator.evaluate(sc, net, validation, batch, vocab, cfg.graphReplicas());
-            initialLoss = before.loss();
-            LOG.info("step 0: validation loss {} (a uniform guess is ln {} = {})", fmt(initialLoss), vocab, fmt(Math.log(vocab)));
-            metrics.append(TrainingLoop.record(0, 0, 0, schedule.valueAt(0, 0), Double.NaN, initialLoss,
-                    before.bitsPerByte(validationBytes), 0, 0));
-            loop = new TrainingLoop(setup, initialLoss);
+            loop.evaluateUntrained();
         }
         try {
-            Result result = loop.run(initialLoss);
+            Result result = loop.run();
             if (trainer instanceof Dl4jAveraging dl4j) {
-                if (cfg.collectStats()) {
+                if (sparkCfg.collectStats()) {
                     result = result.withAveragingShare(
                             TrainingStatsReport.log(dl4j.sparkNet().getSparkTrainingStats(), loop.trainingMillis(), workers));
                 }
@@ -251,9 +259,19 @@ public final class TrainJob implements Callable<Integer> {
                     memory.get("driver_heap") >> 20, memory.get("driver_heap_max") >> 20, memory.get("executor_heap") >> 20);
             return result;
         } finally {
-            validation.unpersist(false);
+            validation.windows().unpersist(false);
+            test.ifPresent(t -> t.windows().unpersist(false));
             train.unpersist(false);
         }
+    }
+
+    /** A held-out split's windows (cached, counted and checked) and the bytes of the text its targets stand for. */
+    private static TrainingLoop.HeldOut heldOut(SparkSession spark, ShardedCorpus corpus, String split,
+                                                StorageLevel storage) {
+        JavaRDD<int[]> windows = corpus.windows(spark, split).persist(storage);
+        long sequences = corpus.checkedCount(windows, split);
+        return new TrainingLoop.HeldOut(split, windows, sequences,
+                corpus.targetBytes(JavaSparkContext.fromSparkContext(spark.sparkContext()), windows));
     }
 
     /**
@@ -275,51 +293,46 @@ public final class TrainJob implements Callable<Integer> {
         return ceilDiv(ceilDiv(windows, batch), workers);
     }
 
-    /** The network configuration of {@code train.model.type}. */
+    /** The network configuration of {@code train.model.type}, with the optimizer every model shares. */
     static MultiLayerConfiguration modelConfiguration(TrainConfig cfg, int vocab, int context, long totalSteps) {
-        return switch (cfg.modelType()) {
-            case "lstm" -> LstmLanguageModel.configuration(cfg, vocab, totalSteps);
+        TrainConfig.Model m = cfg.model();
+        var optimizer = OptimizerRecipe.builder(cfg.optimizer(), cfg.seed(), totalSteps);
+        return switch (m.type()) {
+            case "lstm" -> LstmLanguageModel.configuration(
+                    new LstmLanguageModel.Shape(vocab, m.embedding(), m.hidden(), m.dropout()), optimizer);
             case "gpt" -> GptLanguageModel.configuration(
-                    new GptLanguageModel.Shape(vocab, context, cfg.layers(), cfg.heads(), cfg.embedding(), cfg.init(),
-                            cfg.dropout()),
-                    LstmLanguageModel.optimizer(cfg, totalSteps));
-            default -> throw new JobConfigException("unknown train.model.type " + cfg.modelType());
+                    new GptLanguageModel.Shape(vocab, context, m.layers(), m.heads(), m.embedding(), m.init(), m.dropout()),
+                    optimizer);
+            default -> throw new JobConfigException("unknown train.model.type " + m.type());
         };
     }
 
     /** DL4J's parameter-averaging master ({@code train.spark.averaging = dl4j}). */
     private static SparkDl4jMultiLayer dl4jMaster(JavaSparkContext sc, MultiLayerNetwork net, TrainConfig cfg, int workers) {
-        int batch = cfg.batchSizePerWorker();
+        TrainConfig.SparkSettings s = cfg.spark();
+        int batch = s.batchSizePerWorker();
         ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, batch)
                 .batchSizePerWorker(batch)
-                .averagingFrequency(cfg.averagingFrequency())
-                .workerPrefetchNumBatches(cfg.prefetchBatches())
+                .averagingFrequency(s.averagingFrequency())
+                .workerPrefetchNumBatches(s.prefetchBatches())
                 .saveUpdater(true)
                 .rddTrainingApproach(RDDTrainingApproach.Direct)
-                .repartionData(switch (cfg.repartition()) {
+                .repartionData(switch (s.repartition()) {
                     case "never" -> Repartition.Never;
                     case "num-partitions-workers-differs" -> Repartition.NumPartitionsWorkersDiffers;
                     default -> Repartition.Always;
                 })
-                .repartitionStrategy(cfg.repartitionStrategy().equals("spark-default")
+                .repartitionStrategy(s.repartitionStrategy().equals("spark-default")
                         ? RepartitionStrategy.SparkDefault : RepartitionStrategy.Balanced)
-                .storageLevel(cfg.sparkStorageLevel())
-                .collectTrainingStats(cfg.collectStats())
+                .storageLevel(s.storage())
+                .collectTrainingStats(s.collectStats())
                 .rngSeed(cfg.seed())
                 .build();
         SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
-        if (cfg.gradientClip() > 0) {
-            sparkNet.setListeners(java.util.List.of(new GlobalNormClipping(cfg.gradientClip())));   // on every worker
+        if (cfg.optimizer().gradientClip() > 0) {
+            sparkNet.setListeners(java.util.List.of(new GlobalNormClipping(cfg.optimizer().gradientClip())));   // on every worker
         }
         return sparkNet;
-    }
-
-    /** SplitMix64 finalizer: a well-spread, reproducible sort key per (seed, index). */
-    static long mix(long seed, long index) {
-        long z = seed + index * 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     private static void prepareOutput(String output, Configuration hadoop, boolean overwrite) {

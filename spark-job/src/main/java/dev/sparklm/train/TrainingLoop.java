@@ -23,19 +23,29 @@ import org.slf4j.LoggerFactory;
 final class TrainingLoop {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
 
+    /** A held-out split: its cached windows, and the UTF-8 bytes of the text their targets stand for. */
+    record HeldOut(String name, JavaRDD<int[]> windows, long sequences, long bytes) {}
+
+    /** The run's length: a step is one minibatch on every worker. */
+    record Plan(int workers, long totalSteps, WarmupCosineSchedule schedule) {}
+
     /** What does not change during a run. */
-    record Setup(TrainConfig cfg, JavaSparkContext sc, RoundTrainer trainer, JavaRDD<int[]> train,
-                 long trainSequences, JavaRDD<int[]> validation, long validationBytes, int workers, int vocab,
-                 int context, WarmupCosineSchedule schedule, long totalSteps, Tokenizer tokenizer,
+    record Setup(TrainConfig cfg, JavaSparkContext sc, ShardedCorpus corpus, RoundTrainer trainer,
+                 JavaRDD<int[]> train, long trainSequences, HeldOut validation, Optional<HeldOut> test, Plan plan,
                  CheckpointStore checkpoints, MetricsLog metrics) {}
 
     private final Setup s;
+    private final TrainConfig cfg;
+    private final Plan plan;
+    private final int context;
     private long step;
     private int epoch = 1;
     private long epochPosition;
     private long tokensSeen;
     private double trainLoss = Double.NaN;
-    private double validationLoss;
+    private double initialValidationLoss = Double.NaN;
+    private double validationLoss = Double.NaN;
+    private double testLoss = Double.NaN;
     private double best = Double.POSITIVE_INFINITY;
     private int withoutImprovement;
     private String bestCheckpoint;   // its name: it lives beside lastCheckpoint
@@ -46,10 +56,22 @@ final class TrainingLoop {
     private boolean outOfTime;
     private final Instant start = Instant.now();
 
-    TrainingLoop(Setup setup, double initialValidationLoss) {
+    TrainingLoop(Setup setup) {
         this.s = setup;
-        this.validationLoss = initialValidationLoss;
-        this.best = initialValidationLoss;   // an evaluation must beat the untrained model to count
+        this.cfg = setup.cfg();
+        this.plan = setup.plan();
+        this.context = setup.corpus().context();
+    }
+
+    /** A new run: the untrained model's validation loss is step 0's row, and what an evaluation must beat to count. */
+    void evaluateUntrained() {
+        ValidationEvaluator.Result before = score(s.validation());
+        initialValidationLoss = validationLoss = best = before.loss();
+        int vocab = s.corpus().tokenizer().vocabSize();
+        LOG.info("step 0: validation loss {} (a uniform guess is ln {} = {})", TrainJob.fmt(before.loss()), vocab,
+                TrainJob.fmt(Math.log(vocab)));
+        s.metrics().append(record(0, 0, 0, plan.schedule().valueAt(0, 0), Double.NaN, before.loss(),
+                before.bitsPerByte(s.validation().bytes()), 0, 0));
     }
 
     /** Continues from a checkpoint's state. */
@@ -60,7 +82,7 @@ final class TrainingLoop {
         epochPosition = position.windowsDone();
         tokensSeen = state.tokensSeen();
         trainLoss = state.trainLoss();
-        validationLoss = state.validationLoss();
+        initialValidationLoss = validationLoss = state.validationLoss();
         best = state.bestValidationLoss();
         withoutImprovement = state.evaluationsWithoutImprovement();
         bestCheckpoint = state.bestCheckpoint();
@@ -69,24 +91,24 @@ final class TrainingLoop {
                 s.trainSequences(), checkpoint);
     }
 
-    TrainJob.Result run(double initialValidationLoss) {
-        TrainConfig cfg = s.cfg();
-        long logEvery = (long) cfg.averagingFrequency() * cfg.logEveryRounds();
-        long evaluateEvery = (long) cfg.averagingFrequency() * cfg.evaluateEveryRounds();
-        for (; epoch <= cfg.epochs() && step < s.totalSteps() && !stoppedEarly; epoch++, epochPosition = 0) {
-            EpochFeed feed = EpochFeed.of(s.train(), s.trainSequences(), cfg.seed(), epoch, epochPosition, s.workers(),
-                    cfg.batchSizePerWorker(), cfg.averagingFrequency());
-            for (int r = 0; r < feed.rounds() && step < s.totalSteps(); r++) {
+    TrainJob.Result run() {
+        long logEvery = (long) cfg.spark().averagingFrequency() * cfg.logEveryRounds();
+        long evaluateEvery = (long) cfg.spark().averagingFrequency() * cfg.evaluation().everyRounds();
+        for (; epoch <= cfg.epochs() && step < plan.totalSteps() && !stoppedEarly; epoch++, epochPosition = 0) {
+            EpochFeed feed = EpochFeed.of(s.train(), s.trainSequences(), cfg.seed(), epoch, epochPosition, plan.workers(),
+                    cfg.spark().batchSizePerWorker(), cfg.spark().averagingFrequency());
+            for (int r = 0; r < feed.rounds() && step < plan.totalSteps(); r++) {
                 long before = step;
-                fitRound(feed.round(r, s.totalSteps() - step));
+                fitRound(feed.round(r, plan.totalSteps() - step));
                 outOfTime = cfg.maxMinutes() > 0
                         && Duration.between(start, Instant.now()).toMillis() >= cfg.maxMinutes() * 60_000;
-                boolean last = r == feed.rounds() - 1 || step >= s.totalSteps() || outOfTime;
-                if (last || crossed(before, step, logEvery)) {
+                boolean endOfEpoch = r == feed.rounds() - 1;
+                boolean endOfRun = step >= plan.totalSteps() || outOfTime || (endOfEpoch && epoch == cfg.epochs());
+                if (endOfEpoch || endOfRun || crossed(before, step, logEvery)) {
                     logProgress();
                 }
-                if (last || (evaluateEvery > 0 && crossed(before, step, evaluateEvery))) {
-                    evaluateAndCheckpoint();
+                if (endOfEpoch || endOfRun || (evaluateEvery > 0 && crossed(before, step, evaluateEvery))) {
+                    evaluateAndCheckpoint(endOfRun);
                     if (stoppedEarly) {
                         break;
                     }
@@ -100,12 +122,12 @@ final class TrainingLoop {
             if (outOfTime) {
                 break;
             }
-            if (step < s.totalSteps() && !stoppedEarly && epochPosition != s.trainSequences()) {
+            if (step < plan.totalSteps() && !stoppedEarly && epochPosition != s.trainSequences()) {
                 throw new IllegalStateException("epoch " + epoch + " ended with " + epochPosition + " of its "
                         + s.trainSequences() + " training sequences fitted by the workers");
             }
         }
-        return new TrainJob.Result(step, tokensSeen, initialValidationLoss, validationLoss,
+        return new TrainJob.Result(step, tokensSeen, initialValidationLoss, validationLoss, testLoss,
                 tokensSeen / Math.max(trainingNanos / 1e9, 1e-9), lastCheckpoint, stoppedEarly, Double.NaN);
     }
 
@@ -120,7 +142,7 @@ final class TrainingLoop {
         trainingNanos += System.nanoTime() - t0;
         workerFitNanos += r.fitNanos();
         step += r.steps();
-        tokensSeen += r.windows() * s.context();
+        tokensSeen += r.windows() * context;
         epochPosition += r.windows();
         trainLoss = r.trainLoss();
         if (!Double.isFinite(trainLoss) && r.windows() > 0) {
@@ -132,52 +154,71 @@ final class TrainingLoop {
     }
 
     private void logProgress() {
-        long sequencesPerStep = (long) s.workers() * s.cfg().batchSizePerWorker();
-        double learningRate = s.schedule().valueAt((int) step, epoch - 1);   // where the schedule now is
+        long sequencesPerStep = (long) plan.workers() * cfg.spark().batchSizePerWorker();
+        double learningRate = plan.schedule().valueAt((int) step, epoch - 1);   // where the schedule now is
         double tokensPerSecond = tokensSeen / (trainingNanos / 1e9);
-        long remaining = (long) ((s.totalSteps() - step) * sequencesPerStep * s.context() / tokensPerSecond);
+        long remaining = (long) ((plan.totalSteps() - step) * sequencesPerStep * context / tokensPerSecond);
         LOG.info("epoch {}/{} step {}/{} | tokens {} | lr {} | train loss {} | {} tokens/s | ETA {}{}",
-                epoch, s.cfg().epochs(), step, s.totalSteps(), tokensSeen, String.format("%.2e", learningRate),
+                epoch, cfg.epochs(), step, plan.totalSteps(), tokensSeen, String.format("%.2e", learningRate),
                 TrainJob.fmt(trainLoss), Math.round(tokensPerSecond), TrainJob.formatDuration(Duration.ofSeconds(remaining)),
                 workerFitNanos > 0 ? String.format(" | averaging %.1f%% of round time", 100.0 * averagingShare()) : "");
     }
 
-    private void evaluateAndCheckpoint() {
-        ValidationEvaluator.Result r = ValidationEvaluator.evaluate(s.sc(), s.trainer().network(), s.validation(),
-                s.cfg().batchSizePerWorker(), s.vocab(), s.cfg().graphReplicas());
+    /** @param endOfRun the run's last evaluation (unless early stopping makes this one the last): the test split is scored too */
+    private void evaluateAndCheckpoint(boolean endOfRun) {
+        ValidationEvaluator.Result r = score(s.validation());
         validationLoss = r.loss();
-        double bitsPerByte = r.bitsPerByte(s.validationBytes());
-        boolean improved = validationLoss < best - s.cfg().minImprovement();
+        double bitsPerByte = r.bitsPerByte(s.validation().bytes());
+        boolean improved = validationLoss < best - cfg.evaluation().minImprovement();
         if (improved) {
             withoutImprovement = 0;
         } else {
             withoutImprovement++;
         }
         best = Math.min(best, validationLoss);
+        int patience = cfg.evaluation().patience();
+        stoppedEarly = patience > 0 && withoutImprovement >= patience;
         double tokensPerSecond = tokensSeen / Math.max(trainingNanos / 1e9, 1e-9);
         LOG.info("step {}: validation loss {} (perplexity {}, {} bits/byte){}, {} elapsed", step, TrainJob.fmt(validationLoss),
                 TrainJob.fmt(Math.exp(validationLoss)), TrainJob.fmt(bitsPerByte),
                 improved ? "" : ", no improvement " + withoutImprovement + "x",
                 TrainJob.formatDuration(Duration.between(start, Instant.now())));
-        s.metrics().append(record(step, epoch, tokensSeen, s.schedule().valueAt((int) step, epoch - 1), trainLoss,
-                validationLoss, bitsPerByte, tokensPerSecond,
-                Duration.between(start, Instant.now()).toMillis() / 1000.0));
+        Map<String, Object> row = record(step, epoch, tokensSeen, plan.schedule().valueAt((int) step, epoch - 1), trainLoss,
+                validationLoss, bitsPerByte, tokensPerSecond, Duration.between(start, Instant.now()).toMillis() / 1000.0);
+        if ((endOfRun || stoppedEarly) && s.test().isPresent()) {
+            // Scored once, on the model the run ends with: no choice (learning rate, early
+            // stopping, the best checkpoint) looked at it, so it estimates the loss on new text.
+            HeldOut test = s.test().get();
+            ValidationEvaluator.Result t = score(test);
+            testLoss = t.loss();
+            LOG.info("step {}: test loss {} (perplexity {}, {} bits/byte) over {} targets; validation {}", step,
+                    TrainJob.fmt(testLoss), TrainJob.fmt(Math.exp(testLoss)), TrainJob.fmt(t.bitsPerByte(test.bytes())),
+                    t.tokens(), TrainJob.fmt(validationLoss));
+            row.put("test_loss", testLoss);
+            row.put("test_perplexity", Math.exp(testLoss));
+            row.put("test_bits_per_byte", t.bitsPerByte(test.bytes()));
+        }
+        s.metrics().append(row);
 
         if (improved) {
             bestCheckpoint = CheckpointStore.name(step);
         }
+        var tokenizer = s.corpus().tokenizer();
         TrainingState state = new TrainingState(step, epoch, epochPosition, tokensSeen, trainLoss, validationLoss, best,
-                withoutImprovement, bestCheckpoint, s.cfg().modelType(), s.context(), s.vocab(), s.tokenizer().fingerprint(), s.cfg().data(),
-                Instant.now().toString(), null, s.cfg().rendered());
-        lastCheckpoint = s.checkpoints().save(s.trainer().network(), state, s.tokenizer());
-        s.checkpoints().prune(s.cfg().keepLast(), Optional.ofNullable(bestCheckpoint));
+                withoutImprovement, bestCheckpoint, cfg.model().type(), context, tokenizer.vocabSize(),
+                tokenizer.fingerprint(), cfg.data(), Instant.now().toString(), null, cfg.rendered());
+        lastCheckpoint = s.checkpoints().save(s.trainer().network(), state, tokenizer);
+        s.checkpoints().prune(cfg.keepLastCheckpoints(), Optional.ofNullable(bestCheckpoint));
         LOG.info("checkpoint {}", lastCheckpoint);
-        int patience = s.cfg().patience();
-        if (patience > 0 && withoutImprovement >= patience) {
-            stoppedEarly = true;
+        if (stoppedEarly) {
             LOG.info("early stopping at step {}: no improvement of the validation loss (best {}) in {} evaluations",
                     step, TrainJob.fmt(best), withoutImprovement);
         }
+    }
+
+    private ValidationEvaluator.Result score(HeldOut split) {
+        return ValidationEvaluator.evaluate(s.sc(), s.trainer().network(), split.windows(),
+                cfg.spark().batchSizePerWorker(), s.corpus().tokenizer().vocabSize(), cfg.spark().graphReplicas());
     }
 
     /** A metrics.jsonl row; {@code learningRate} is the schedule's rate at {@code step} (the next step's). */

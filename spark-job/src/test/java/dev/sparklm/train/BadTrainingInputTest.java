@@ -82,7 +82,7 @@ class BadTrainingInputTest {
         Files.deleteIfExists(shard.resolveSibling("." + shard.getFileName() + ".crc"));   // Hadoop's local checksum
 
         Path run = tmp.resolve("run");
-        Exception e = assertThrows(Exception.class, () -> TrainJob.run(spark, config(data, run), false));
+        Exception e = assertThrows(Exception.class, () -> TrainJob.run(spark, config(data, run), TrainJob.Start.NEW));
         Throwable shown = CommandLineJobs.badInput(e);
         assertTrue(shown != null, "reported as bad input: " + e);
         assertTrue(shown.getMessage().contains(shard.getFileName().toString())
@@ -104,7 +104,7 @@ class BadTrainingInputTest {
         Files.deleteIfExists(manifest.resolveSibling(".manifest.json.crc"));
 
         Path run = tmp.resolve("run");
-        JobConfigException e = assertThrows(JobConfigException.class, () -> TrainJob.run(spark, config(data, run), false));
+        JobConfigException e = assertThrows(JobConfigException.class, () -> TrainJob.run(spark, config(data, run), TrainJob.Start.NEW));
         assertTrue(e.getMessage().contains(manifest.getFileName().toString()) && e.getMessage().contains("'validation' split has no"),
                 e.getMessage());
         assertFalse(Files.exists(run));
@@ -115,12 +115,12 @@ class BadTrainingInputTest {
         SparkSession spark = LocalSpark.get();
         Path data = preprocess(spark, "c", text());
         Path run = tmp.resolve("run");
-        TrainJob.run(spark, config(data, run), false);
+        TrainJob.run(spark, config(data, run), TrainJob.Start.NEW);
         long checkpoints = Files.list(run.resolve("checkpoints")).count();
 
         Path other = preprocess(spark, "d", text().replace("the", "th\u00e9"));   // new characters: another vocabulary
         JobConfigException e = assertThrows(JobConfigException.class,
-                () -> TrainJob.run(spark, config(other, run), false, true, Optional.empty()));
+                () -> TrainJob.run(spark, config(other, run), TrainJob.Start.RESUME));
         assertTrue(e.getMessage().startsWith("--resume ") && e.getMessage().contains("was trained with tokenizer"),
                 e.getMessage());
         assertEquals(checkpoints, Files.list(run.resolve("checkpoints")).count(), "nothing written");

@@ -46,7 +46,7 @@ class CheckpointLoadingTest {
     MultiLayerNetwork network(long seed) {
         TrainConfig cfg = TrainConfig.load(Optional.empty(), Map.of("model.hidden", "8", "model.embedding", "4",
                 "seed", Long.toString(seed)));
-        MultiLayerNetwork net = new MultiLayerNetwork(LstmLanguageModel.configuration(cfg, tokenizer.vocabSize(), 100));
+        MultiLayerNetwork net = new MultiLayerNetwork(TrainJob.modelConfiguration(cfg, tokenizer.vocabSize(), 1, 100));
         net.init();
         return net;
     }

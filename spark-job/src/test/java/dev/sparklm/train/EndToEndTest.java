@@ -58,7 +58,7 @@ class EndToEndTest {
                 "model.embedding", "16", "model.hidden", "64",
                 "spark.batch-size-per-worker", "16", "spark.averaging-frequency", "4",
                 "optimizer.learning-rate", "0.01", "epochs", "2", "log-every-rounds", "8"));
-        TrainJob.Result result = TrainJob.run(spark, cfg, false);
+        TrainJob.Result result = TrainJob.run(spark, cfg, TrainJob.Start.NEW);
 
         // Loss falls: from about ln(vocab) to clearly better than a unigram model (~3.3 nats).
         double uniform = Math.log(manifest.tokenizer().vocabSize());
@@ -105,6 +105,18 @@ class EndToEndTest {
         assertEquals(onShards.tokens() - separators, onShards.bytes());
         assertEquals(onShards.loss() * onShards.tokens() / Math.log(2) / onShards.bytes(), onShards.bitsPerByte(), 1e-12);
 
+        // The test split (preprocess.split.test-fraction, 0.05 by default) is scored once, at the
+        // end, on the model the run ends with: the checkpoint's loss on it, in the last row only.
+        assertTrue(manifest.split("test").sequences() > 0, "test sequences: " + manifest.split("test").sequences());
+        EvaluateCommand.Result onTest = EvaluateCommand.evaluateShards(spark, checkpoint, data.toString(), "test", 16);
+        assertEquals(manifest.split("test").sequences() * 32, onTest.tokens());
+        assertEquals(onTest.loss(), result.testLoss(), 1e-5);
+        assertTrue(Math.abs(result.testLoss() - result.validationLoss()) > 1e-4, "the test split, not validation, was scored");
+        assertEquals(result.testLoss(), last.get("test_loss").asDouble(), 1e-9);
+        assertEquals(onTest.bitsPerByte(), last.get("test_bits_per_byte").asDouble(), 1e-5);
+        assertFalse(first.has("test_loss"));
+        assertFalse(json.readTree(lines.get(1)).has("test_loss"), "the first epoch's evaluation does not score test");
+
         // The train loss reported is per token: DL4J's score over the context equals our NLL per token.
         List<int[]> some = validation.take(8);
         DataSet ds = SequenceBatches.toDataSet(some, corpus.tokenizer().vocabSize());
@@ -122,7 +134,7 @@ class EndToEndTest {
         assertFalse(streamed.toString().contains("\uFFFD"));
 
         // A second run into the same directory must be asked for.
-        JobConfigException again = assertThrows(JobConfigException.class, () -> TrainJob.run(spark, cfg, false));
+        JobConfigException again = assertThrows(JobConfigException.class, () -> TrainJob.run(spark, cfg, TrainJob.Start.NEW));
         assertTrue(again.getMessage().contains("--overwrite"), again.getMessage());
     }
 
@@ -141,7 +153,7 @@ class EndToEndTest {
         SparkSession spark = LocalSpark.get();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         TrainConfig cfg = TrainConfig.load(Optional.empty(), Map.of("model.hidden", "8", "model.embedding", "4"));
-        var net = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(LstmLanguageModel.configuration(cfg, 10, 100));
+        var net = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(TrainJob.modelConfiguration(cfg, 10, 1, 100));
         net.init();
         var tokenizer = dev.sparklm.tokenizer.CharTokenizer.train("abcdefgh");
         CheckpointStore store = new CheckpointStore(tmp.toString(), sc.hadoopConfiguration());
@@ -164,7 +176,7 @@ class EndToEndTest {
         SparkSession spark = LocalSpark.get();
         TrainConfig cfg = TrainConfig.load(Optional.empty(), Map.of("data", tmp.resolve("nothing").toString(),
                 "output", tmp.resolve("run").toString()));
-        JobConfigException e = assertThrows(JobConfigException.class, () -> TrainJob.run(spark, cfg, false));
+        JobConfigException e = assertThrows(JobConfigException.class, () -> TrainJob.run(spark, cfg, TrainJob.Start.NEW));
         assertTrue(e.getMessage().contains("manifest.json") && e.getMessage().contains("nothing"), e.getMessage());
     }
 }

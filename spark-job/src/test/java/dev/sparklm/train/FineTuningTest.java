@@ -60,7 +60,7 @@ class FineTuningTest {
         Path pretrainData = preprocess(spark, "a", first, Map.of());
         Path pretrainRun = tmp.resolve("pretrain");
         TrainJob.Result pretrain = TrainJob.run(spark, config(pretrainData, pretrainRun,
-                Map.of("optimizer.learning-rate", "0.005", "max-steps", "80")), false);
+                Map.of("optimizer.learning-rate", "0.005", "max-steps", "80")), TrainJob.Start.NEW);
         MultiLayerNetwork before = CheckpointStore.load(pretrainRun.toString(), sc.hadoopConfiguration()).network();
 
         // New text, the checkpoint's tokenizer.
@@ -69,7 +69,7 @@ class FineTuningTest {
         Path fineRun = tmp.resolve("fine");
         TrainJob.Result fine = TrainJob.run(spark, config(newData, fineRun, Map.of("optimizer.learning-rate", "0.001",
                 "max-steps", "20", "fine-tune.freeze-embeddings", "true", "fine-tune.freeze-blocks", "1")),
-                false, false, Optional.of(pretrainRun.toString()));
+                TrainJob.Start.fineTuning(pretrainRun.toString()));
 
         // It starts where pre-training ended (far below a uniform guess), and improves on the new text.
         double uniform = Math.log(before.getLayer(before.getnLayers() - 1).getParam("b").length());
@@ -98,12 +98,12 @@ class FineTuningTest {
         String text = all.substring(0, all.lastIndexOf("\n\n", 30_000));
         Path data = preprocess(spark, "c", text, Map.of());
         Path run = tmp.resolve("run");
-        TrainJob.run(spark, config(data, run, Map.of("max-steps", "5")), false);
+        TrainJob.run(spark, config(data, run, Map.of("max-steps", "5")), TrainJob.Start.NEW);
 
         // New characters in nearly every document, so the tokenizer (trained on the train split) differs.
         Path otherTokenizer = preprocess(spark, "d", text.replace("the", "th\u00e9"), Map.of());
         JobConfigException tokenizer = assertThrows(JobConfigException.class, () -> TrainJob.run(spark,
-                config(otherTokenizer, tmp.resolve("r2"), Map.of("max-steps", "5")), false, false, Optional.of(run.toString())));
+                config(otherTokenizer, tmp.resolve("r2"), Map.of("max-steps", "5")), TrainJob.Start.fineTuning(run.toString())));
         assertTrue(tokenizer.getMessage().contains("tokenizer"), tokenizer.getMessage());
 
         Map<String, String> wider = new HashMap<>(Map.of("tokenizer.file", data.resolve("tokenizer.json").toString()));
@@ -113,7 +113,7 @@ class FineTuningTest {
         wider.put("context", "32");
         PreprocessJob.run(spark, PreprocessConfig.load(Optional.of(PROFILE), wider));
         JobConfigException context = assertThrows(JobConfigException.class, () -> TrainJob.run(spark,
-                config(tmp.resolve("e"), tmp.resolve("r3"), Map.of("max-steps", "5")), false, false, Optional.of(run.toString())));
+                config(tmp.resolve("e"), tmp.resolve("r3"), Map.of("max-steps", "5")), TrainJob.Start.fineTuning(run.toString())));
         assertTrue(context.getMessage().contains("context 16"), context.getMessage());
 
         JobConfigException freeze = assertThrows(JobConfigException.class, () -> TrainConfig.load(Optional.empty(),
@@ -145,7 +145,7 @@ class FineTuningTest {
         String all = Files.readString(EndToEndTest.CORPUS, StandardCharsets.UTF_8);
         Path data = preprocess(spark, "n", all.substring(0, all.lastIndexOf("\n\n", 30_000)), Map.of());
         Path run = tmp.resolve("good");
-        TrainJob.run(spark, config(data, run, Map.of("max-steps", "5")), false);
+        TrainJob.run(spark, config(data, run, Map.of("max-steps", "5")), TrainJob.Start.NEW);
 
         // A checkpoint whose weights are NaN (a run that diverged): fine-tuning from it must stop
         // at the first loss it sees, before writing anything.
@@ -157,7 +157,7 @@ class FineTuningTest {
 
         Path fine = tmp.resolve("fine-nan");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> TrainJob.run(spark,
-                config(data, fine, Map.of("max-steps", "20")), false, false, Optional.of(brokenRun.toString())));
+                config(data, fine, Map.of("max-steps", "20")), TrainJob.Start.fineTuning(brokenRun.toString())));
         assertTrue(e.getMessage().contains("training loss became NaN at step")
                 && e.getMessage().contains("no checkpoint of this run was written yet"), e.getMessage());
         assertTrue(new CheckpointStore(fine.toString(), sc.hadoopConfiguration()).list().isEmpty());

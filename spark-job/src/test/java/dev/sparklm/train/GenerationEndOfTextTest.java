@@ -19,7 +19,7 @@ class GenerationEndOfTextTest {
     private TextGenerator favouring(int favoured) {
         TrainConfig cfg = TrainConfig.load(Optional.empty(), Map.of("data", "/tmp", "model.type", "lstm",
                 "model.embedding", "8", "model.hidden", "8"));
-        MultiLayerNetwork net = new MultiLayerNetwork(LstmLanguageModel.configuration(cfg, tokenizer.vocabSize(), 10));
+        MultiLayerNetwork net = new MultiLayerNetwork(TrainJob.modelConfiguration(cfg, tokenizer.vocabSize(), 1, 10));
         net.init();
         INDArray bias = net.getLayer(net.getnLayers() - 1).getParam("b");
         bias.assign(0).putScalar(favoured, 50.0);

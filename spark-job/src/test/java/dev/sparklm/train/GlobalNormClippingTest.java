@@ -14,7 +14,7 @@ class GlobalNormClippingTest {
     @Test
     void scalesTheWholeGradientToTheNormAndLeavesSmallOnesAlone() {
         TrainConfig cfg = TrainConfig.load(Optional.empty(), Map.of("model.hidden", "16", "model.embedding", "8"));
-        MultiLayerNetwork net = new MultiLayerNetwork(LstmLanguageModel.configuration(cfg, 12, 10));
+        MultiLayerNetwork net = new MultiLayerNetwork(TrainJob.modelConfiguration(cfg, 12, 1, 10));
         net.init();
         DataSet ds = SequenceBatches.toDataSet(List.of(new int[] {1, 2, 3, 4, 5}, new int[] {5, 4, 3, 2, 1}), 12);
         net.setInput(ds.getFeatures());

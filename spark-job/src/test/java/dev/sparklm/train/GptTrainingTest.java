@@ -41,7 +41,7 @@ class GptTrainingTest {
                 Map.entry("model.heads", "2"), Map.entry("spark.batch-size-per-worker", "16"),
                 Map.entry("spark.averaging-frequency", "5"), Map.entry("optimizer.learning-rate", "0.005"),
                 Map.entry("max-steps", "120")));
-        TrainJob.Result result = TrainJob.run(spark, cfg, false);
+        TrainJob.Result result = TrainJob.run(spark, cfg, TrainJob.Start.NEW);
         assertEquals(120, result.steps());
         assertTrue(result.validationLoss() < result.initialValidationLoss() - 1.2,
                 "validation loss " + result.initialValidationLoss() + " -> " + result.validationLoss());

@@ -65,7 +65,7 @@ class HdfsRoundTripTest {
                 "data", hdfs + "/lm/data", "output", hdfs + "/lm/run",
                 "model.embedding", "8", "model.hidden", "16", "spark.batch-size-per-worker", "8",
                 "spark.averaging-frequency", "2", "epochs", "1", "max-steps", "6", "log-every-rounds", "1"));
-        TrainJob.Result result = TrainJob.run(spark, cfg, false);
+        TrainJob.Result result = TrainJob.run(spark, cfg, TrainJob.Start.NEW);
         assertEquals(6, result.steps());
         assertTrue(result.lastCheckpoint().toString().startsWith(hdfs), result.lastCheckpoint().toString());
         String metrics = new String(fs.open(new org.apache.hadoop.fs.Path("/lm/run/metrics.jsonl")).readAllBytes(),
@@ -88,13 +88,13 @@ class HdfsRoundTripTest {
                 "data", hdfs + "/lm/data", "output", hdfs + "/lm/run",
                 "model.embedding", "8", "model.hidden", "16", "spark.batch-size-per-worker", "8",
                 "spark.averaging-frequency", "2", "epochs", "1", "max-steps", "10", "log-every-rounds", "1"));
-        assertEquals(10, TrainJob.run(spark, longer, false, true).steps());
+        assertEquals(10, TrainJob.run(spark, longer, TrainJob.Start.RESUME).steps());
         assertEquals(10, CheckpointStore.load(hdfs + "/lm/run", spark.sparkContext().hadoopConfiguration()).state().step());
         TrainConfig fine = TrainConfig.load(Optional.empty(), Map.of(
                 "data", hdfs + "/lm/data", "output", hdfs + "/lm/fine",
                 "model.embedding", "8", "model.hidden", "16", "spark.batch-size-per-worker", "8",
                 "spark.averaging-frequency", "2", "epochs", "1", "max-steps", "2", "fine-tune.freeze-embeddings", "true"));
-        TrainJob.Result tuned = TrainJob.run(spark, fine, false, false, Optional.of(hdfs + "/lm/run"));
+        TrainJob.Result tuned = TrainJob.run(spark, fine, TrainJob.Start.fineTuning(hdfs + "/lm/run"));
         assertEquals(2, tuned.steps());
         assertTrue(tuned.lastCheckpoint().toString().startsWith(hdfs + "/lm/fine"), tuned.lastCheckpoint().toString());
     }

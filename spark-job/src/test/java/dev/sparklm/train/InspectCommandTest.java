@@ -52,7 +52,7 @@ class InspectCommandTest {
         run = tmp.resolve("run");
         TrainJob.run(spark, TrainConfig.load(Optional.empty(), Map.of("data", data.toString(), "output", run.toString(),
                 "model.embedding", "8", "model.hidden", "16", "spark.batch-size-per-worker", "8",
-                "spark.averaging-frequency", "2", "max-steps", "4", "optimizer.weight-decay", "0")), false);
+                "spark.averaging-frequency", "2", "max-steps", "4", "optimizer.weight-decay", "0")), TrainJob.Start.NEW);
     }
 
     static JsonNode inspect(String... args) throws IOException {

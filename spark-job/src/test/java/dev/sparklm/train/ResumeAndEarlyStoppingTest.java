@@ -49,7 +49,7 @@ class ResumeAndEarlyStoppingTest {
     @Test
     void resumeSkipsACorruptCheckpointAndContinuesTheStepCount() throws IOException {
         Path run = tmp.resolve("run");
-        TrainJob.Result first = TrainJob.run(spark, config(run, Map.of("max-steps", "12")), false);
+        TrainJob.Result first = TrainJob.run(spark, config(run, Map.of("max-steps", "12")), TrainJob.Start.NEW);
         assertEquals(12, first.steps());
         List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
         assertEquals(4, lines.size(), "step 0, then every 4 steps");
@@ -60,7 +60,7 @@ class ResumeAndEarlyStoppingTest {
         bytes[bytes.length / 3] ^= 0x7F;
         Files.write(newest, bytes);
 
-        TrainJob.Result resumed = TrainJob.run(spark, config(run, Map.of("max-steps", "20")), false, true);
+        TrainJob.Result resumed = TrainJob.run(spark, config(run, Map.of("max-steps", "20")), TrainJob.Start.RESUME);
         assertEquals(20, resumed.steps());
         List<String> after = Files.readAllLines(run.resolve("metrics.jsonl"));
         ObjectMapper json = new ObjectMapper();
@@ -95,13 +95,13 @@ class ResumeAndEarlyStoppingTest {
     void aResumedRunEndsExactlyWhereTheUninterruptedRunEnds() throws IOException {
         Map<String, String> settings = Map.of("max-steps", "16", "checkpoint.keep-last", "10", "model.dropout", "0.2");
         Path whole = tmp.resolve("whole");
-        TrainJob.run(spark, config(whole, settings), false);
+        TrainJob.run(spark, config(whole, settings), TrainJob.Start.NEW);
 
         Path killed = tmp.resolve("killed");
         copyTree(whole, killed);
         EndToEndTest.deleteRecursively(killed.resolve("checkpoints").resolve(CheckpointStore.name(16)));
         EndToEndTest.deleteRecursively(killed.resolve("checkpoints").resolve(CheckpointStore.name(12)));
-        TrainJob.Result resumed = TrainJob.run(spark, config(killed, settings), false, true);
+        TrainJob.Result resumed = TrainJob.run(spark, config(killed, settings), TrainJob.Start.RESUME);
         assertEquals(16, resumed.steps());
 
         var conf = spark.sparkContext().hadoopConfiguration();
@@ -133,14 +133,14 @@ class ResumeAndEarlyStoppingTest {
     void aRunResumedOnMoreWorkersFinishesTheEpochWithExactlyItsRemainingWindows() {
         Path run = tmp.resolve("rescaled");
         TrainJob.Result first = TrainJob.run(spark, config(run, Map.of("spark.workers", "2", "max-steps", "6",
-                "epochs", "1")), false);
+                "epochs", "1")), TrainJob.Start.NEW);
         assertEquals(6, first.steps());
         var conf = spark.sparkContext().hadoopConfiguration();
         long trained = CheckpointStore.load(run.toString(), conf).state().epochPosition();
         assertEquals(6 * 2 * 8, trained, "6 steps of 2 workers x 8 windows");
         long epoch = ShardedCorpus.open(data.toString(), conf).manifest().split(dev.sparklm.shards.ShardManifest.TRAIN).sequences();
 
-        TrainJob.Result resumed = TrainJob.run(spark, config(run, Map.of("spark.workers", "3", "epochs", "1")), false, true);
+        TrainJob.Result resumed = TrainJob.run(spark, config(run, Map.of("spark.workers", "3", "epochs", "1")), TrainJob.Start.RESUME);
         CheckpointStore.Checkpoint end = CheckpointStore.load(run.toString(), conf);
         assertEquals(epoch, end.state().epochPosition(), "the epoch's windows, each once: " + trained + " before, the rest after");
         assertEquals(epoch * 16, end.state().tokensSeen(), "context 16: every window's tokens counted once");
@@ -155,11 +155,11 @@ class ResumeAndEarlyStoppingTest {
                 "optimizer.learning-rate", "0.05"));
         Path run = tmp.resolve("best");
         settings.put("max-steps", "8");
-        TrainJob.run(spark, config(run, settings), false);
+        TrainJob.run(spark, config(run, settings), TrainJob.Start.NEW);
         List<String> names = checkpointNames(run);
         assertEquals(List.of(CheckpointStore.name(4), CheckpointStore.name(8)), names, "step 4 is the best, 8 the last");
         settings.put("max-steps", "16");
-        TrainJob.run(spark, config(run, settings), false, true);
+        TrainJob.run(spark, config(run, settings), TrainJob.Start.RESUME);
         assertEquals(List.of(CheckpointStore.name(4), CheckpointStore.name(16)), checkpointNames(run));
     }
 
@@ -207,13 +207,13 @@ class ResumeAndEarlyStoppingTest {
     void aTimeBudgetEndsTheRunWithACheckpointThatResumes() throws IOException {
         Path run = tmp.resolve("budget");
         // 6 ms: the budget is spent by the end of the first round (2 steps), never before it.
-        TrainJob.Result first = TrainJob.run(spark, config(run, Map.of("max-steps", "12", "max-minutes", "0.0001")), false);
+        TrainJob.Result first = TrainJob.run(spark, config(run, Map.of("max-steps", "12", "max-minutes", "0.0001")), TrainJob.Start.NEW);
         assertEquals(2, first.steps(), "one averaging round");
         assertEquals(2, Files.readAllLines(run.resolve("metrics.jsonl")).size(), "step 0 and the stop");
         CheckpointStore.Checkpoint stop = CheckpointStore.load(run.toString(), spark.sparkContext().hadoopConfiguration());
         assertEquals(2, stop.state().step());
 
-        TrainJob.Result resumed = TrainJob.run(spark, config(run, Map.of("max-steps", "12")), false, true);
+        TrainJob.Result resumed = TrainJob.run(spark, config(run, Map.of("max-steps", "12")), TrainJob.Start.RESUME);
         assertEquals(12, resumed.steps());
     }
 
@@ -222,12 +222,12 @@ class ResumeAndEarlyStoppingTest {
         Path run = tmp.resolve("stuck");
         // A learning rate too small to move the loss by 0.01: every evaluation fails to improve.
         TrainJob.Result r = TrainJob.run(spark, config(run, Map.of("optimizer.learning-rate", "1e-8",
-                "evaluation.patience", "2", "evaluation.min-improvement", "0.01", "max-steps", "40")), false);
+                "evaluation.patience", "2", "evaluation.min-improvement", "0.01", "max-steps", "40")), TrainJob.Start.NEW);
         assertTrue(r.stoppedEarly());
         assertEquals(8, r.steps(), "two evaluations (steps 4 and 8) without improvement");
 
         TrainJob.Result improving = TrainJob.run(spark, config(tmp.resolve("fine"), Map.of("optimizer.learning-rate", "0.01",
-                "evaluation.patience", "2", "max-steps", "16")), false);
+                "evaluation.patience", "2", "max-steps", "16")), TrainJob.Start.NEW);
         assertFalse(improving.stoppedEarly());
         assertEquals(16, improving.steps());
     }

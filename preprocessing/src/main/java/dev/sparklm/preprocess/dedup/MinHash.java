@@ -72,6 +72,6 @@ public final class MinHash implements Serializable {
     }
 
     private static long mix(long h) {
-        return dev.sparklm.preprocess.Document.fmix64(h);
+        return dev.sparklm.io.Hashing.fmix64(h);
     }
 }

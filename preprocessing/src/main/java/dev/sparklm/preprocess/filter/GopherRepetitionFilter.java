@@ -1,5 +1,6 @@
 package dev.sparklm.preprocess.filter;
 
+import dev.sparklm.io.Hashing;
 import dev.sparklm.preprocess.Document;
 import java.io.Serializable;
 import java.util.Arrays;
@@ -96,7 +97,7 @@ public final class GopherRepetitionFilter extends DocumentRule {
         for (int n = 2; n <= lastN; n++) {
             int starts = w - n + 1;
             for (int i = 0; i < starts; i++) {
-                gram[i] = Document.fmix64(gram[i] * 31 + hash[i + n - 1]);
+                gram[i] = Hashing.fmix64(gram[i] * 31 + hash[i + n - 1]);
             }
             if (n - 2 < top.length) {
                 table.reset(starts);
@@ -185,7 +186,7 @@ public final class GopherRepetitionFilter extends DocumentRule {
                     w.hash = Arrays.copyOf(w.hash, w.count * 2);
                     w.length = Arrays.copyOf(w.length, w.count * 2);
                 }
-                w.hash[w.count] = Document.fmix64(h);
+                w.hash[w.count] = Hashing.fmix64(h);
                 w.length[w.count++] = end - start;
                 w.chars += end - start;
             });

@@ -1,0 +1,27 @@
+package dev.sparklm.io;
+
+/**
+ * The project's one 64-bit mixer, for hashes and seeded orders that must be the same on every
+ * JVM and run (document keys, MinHash bands, n-gram hashes, the epochs' window order).
+ */
+public final class Hashing {
+    private Hashing() {}
+
+    /** MurmurHash3's 64-bit finalizer: every input bit flips each output bit with probability ~1/2. */
+    public static long fmix64(long h) {
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        return h ^ (h >>> 33);
+    }
+
+    /**
+     * A well-spread, reproducible value per (seed, index): the index is spread by the golden
+     * ratio (as SplitMix64 steps its state) before the finalizer, so neighbouring indexes and
+     * seeds give unrelated values.
+     */
+    public static long mix(long seed, long index) {
+        return fmix64(seed + index * 0x9E3779B97F4A7C15L);
+    }
+}
