@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Preprocessing time and driver memory against corpus size: the job on a quarter, a half and all
-# of debian-text's text/ (subsets of about equal bytes, whole files dealt largest first), one after
-# the other, with the default filters and an 8,192-token BPE.
-# Usage: benchmarks/preprocess-scaling.sh DEBIAN_TEXT_DIR [OUT_DIR=/tmp/sparklm-preprocess-scaling] [CORES=2]
+# of debian-text's text/ (or html/: KIND=html; subsets of about equal bytes, whole files dealt
+# largest first), one after the other, with the default filters and an 8,192-token BPE.
+# Usage: [KIND=text|html] benchmarks/preprocess-scaling.sh DEBIAN_TEXT_DIR [OUT_DIR=/tmp/sparklm-preprocess-scaling] [CORES=2]
 # Prints per run: input bytes, wall time (with JVM start), job phases, MB/s per core, driver peak
 # heap and process RSS; then the straight line through the quarter and all runs and how far the
 # half run is from it. Build first (mvn -DskipTests package); run on a quiet machine.
@@ -11,10 +11,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CORPUS="$(cd "$1" && pwd)"
 OUT="${2:-/tmp/sparklm-preprocess-scaling}"
 CORES="${3:-2}"
+KIND="${KIND:-text}"
+FORMAT=file; [[ $KIND == html ]] && FORMAT=html
 mkdir -p "$OUT"
 echo "corpus: $CORPUS, manifest sha256 $(sha256sum "$CORPUS/MANIFEST.tsv" | cut -c1-64)"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(uptime)"
-/usr/bin/python3 - "$CORPUS/text" "$OUT" <<'PY'
+/usr/bin/python3 - "$CORPUS/$KIND" "$OUT" <<'PY'
 import os, shutil, sys
 src, out = sys.argv[1], sys.argv[2]
 files = []
@@ -38,10 +40,10 @@ for name, parts in (("quarter", [0]), ("half", [0, 1])):
             shutil.copyfile(p, os.path.join(d, os.path.relpath(p, src).replace("/", "__")))
 PY
 for name in quarter half all; do
-  input="$OUT/$name"; [[ $name == all ]] && input="$CORPUS/text"
+  input="$OUT/$name"; [[ $name == all ]] && input="$CORPUS/$KIND"
   rm -rf "$OUT/$name-out"
   /usr/bin/time -v -o "$OUT/$name.time" "$ROOT/bin/preprocess" --master "local[$CORES]" --driver-memory 4g -- \
-    --input "$input" --output "$OUT/$name-out" --set input-format=file --set tokenizer.type=bpe \
+    --input "$input" --output "$OUT/$name-out" --set input-format=$FORMAT --set tokenizer.type=bpe \
     > "$OUT/$name.log" 2>&1 || { tail -30 "$OUT/$name.log"; exit 1; }
 done
 /usr/bin/python3 - "$OUT" "$CORES" <<'PY'

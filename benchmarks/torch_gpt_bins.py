@@ -6,15 +6,16 @@ LayerNorm and an untied output layer with bias, GPT-2 initialization (normal 0.0
 projections scaled by 1/sqrt(2 * layers)). AdamW with linear warm-up and cosine decay to a tenth
 of the peak, weight decay on matrices and embeddings only, gradient clipping at 1.0, as
 ../shared/anchors/torch_gpt.py (nanoGPT's CPU recipe) does. Minibatches are random windows of
-train.bin (nanoGPT's sampling). Validation: every target of val.bin once, in windows of the
-context (the training job's validation covers the same ids).
+train.bin (nanoGPT's sampling). Validation and test: every target of val.bin (and test.bin,
+when the preprocessing job wrote one) once, in windows of the context, as the training job
+scores its splits: the whole split, never a sample of batches.
 
 Usage: python3 torch_gpt_bins.py DATA_DIR ITERS [--vocab V] [--layers 4] [--heads 4]
        [--embedding 256] [--context 256] [--batch 16] [--lr 1e-3] [--warmup 100] [--threads 2]
-Prints params, tokens/s of the timed training steps, validation loss and bits per byte is not
-computed here (the job's README gives bytes per token), and peak RSS.
+Prints params, tokens/s of the timed training steps, the validation and test losses (bits per
+byte are not computed here: the job's README gives bytes per token), and peak RSS.
 """
-import argparse, math, resource, sys, time
+import argparse, math, os, resource, sys, time
 import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
 
@@ -29,9 +30,10 @@ p.add_argument("--weight-decay", type=float, default=0.1); p.add_argument("--bet
 a = p.parse_args()
 torch.set_num_threads(a.threads); torch.manual_seed(1337)
 V, L, H, D, T, B = a.vocab, a.layers, a.heads, a.embedding, a.context, a.batch
-train = torch.from_numpy(np.fromfile(f"{a.data}/train.bin", dtype="<u2").astype(np.int64))
-val = torch.from_numpy(np.fromfile(f"{a.data}/val.bin", dtype="<u2").astype(np.int64))
-assert int(train.max()) < V and int(val.max()) < V, "ids outside the vocabulary"
+load = lambda name: torch.from_numpy(np.fromfile(f"{a.data}/{name}", dtype="<u2").astype(np.int64))
+train, val = load("train.bin"), load("val.bin")
+test = load("test.bin") if os.path.exists(f"{a.data}/test.bin") else None
+assert all(int(d.max()) < V for d in (train, val, test) if d is not None), "ids outside the vocabulary"
 
 
 class Block(nn.Module):
@@ -75,8 +77,8 @@ def batch():
 
 
 @torch.no_grad()
-def evaluate(m):
-    """Mean loss over every target of val.bin once (windows of T targets, the last one shorter)."""
+def evaluate(m, val):
+    """Mean loss over every target of a split once, in windows of T targets (a last partial window is left out, as packing does)."""
     m.eval(); total, n = 0.0, 0
     starts = list(range(0, len(val) - 1, T))
     for i in range(0, len(starts), B):
@@ -114,7 +116,11 @@ for it in range(a.iters):
     if (it + 1) % 20 == 0:
         print(f"step {it + 1}: train loss {loss.item():.4f}, {(it + 1) * B * T / tt:.0f} tokens/s", flush=True)
 tok = a.iters * B * T
-v, n = evaluate(m)
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(f"train tokens={tok} train_seconds={tt:.1f} tokens_per_s={tok / tt:.0f} wall={time.time() - t0:.1f}s", flush=True)
-print(f"validation loss {v:.4f} over {n} targets; peak RSS {rss:.0f} MiB", flush=True)
+v, n = evaluate(m, val)
+print(f"validation loss {v:.4f} over {n} targets", flush=True)
+if test is not None:
+    t, n = evaluate(m, test)
+    print(f"test loss {t:.4f} over {n} targets", flush=True)
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(f"peak RSS {rss:.0f} MiB", flush=True)

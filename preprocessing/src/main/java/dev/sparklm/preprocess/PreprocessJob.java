@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.row_number;
 import dev.sparklm.io.CommandLineJobs;
 import dev.sparklm.io.HadoopFiles;
 import dev.sparklm.io.JobConfigException;
+import dev.sparklm.io.JobOptions;
 import dev.sparklm.io.PeakMemory;
 import dev.sparklm.io.SparkSessions;
 import dev.sparklm.io.StageProgressLogger;
@@ -21,7 +22,6 @@ import dev.sparklm.preprocess.dedup.Deduplication;
 import dev.sparklm.preprocess.read.DocumentReader;
 import dev.sparklm.preprocess.read.InputListing;
 import dev.sparklm.tokenizer.Tokenizer;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
@@ -55,6 +54,7 @@ import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import scala.Tuple2;
 
@@ -64,7 +64,7 @@ import scala.Tuple2;
  * of context + 1 ids -> Parquet shards, the tokenizer file, {@code stats.json}, quarantine/ and
  * dropped-sample/ tables and {@code manifest.json}, all published atomically in one directory.
  */
-@Command(name = "preprocess", mixinStandardHelpOptions = true, version = "sparklm 0.1.0", sortOptions = false,
+@Command(name = "preprocess", mixinStandardHelpOptions = true, version = CommandLineJobs.VERSION, sortOptions = false,
         description = {"Turns a text corpus into tokenized, packed Parquet shards for the training job.",
                 "Defaults: conf/preprocess.conf (bundled Tiny Shakespeare -> out/data)."})
 public final class PreprocessJob implements Callable<Integer> {
@@ -79,11 +79,8 @@ public final class PreprocessJob implements Callable<Integer> {
     public static final StructType SCHEMA = new StructType().add(ShardManifest.COLUMN,
             DataTypes.createArrayType(DataTypes.IntegerType, false), false);
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "HOCON file overriding conf/preprocess.conf")
-    File config;
-
-    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "override one key, e.g. --set context=128")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin
+    JobOptions options = new JobOptions();
 
     @Option(names = "--input", paramLabel = "PATH", description = "input file, directory or glob (preprocess.input)")
     String input;
@@ -97,23 +94,19 @@ public final class PreprocessJob implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (input != null) {
-            overrides.put("input", input);
-        }
-        if (output != null) {
-            overrides.put("output", output);
-        }
-        PreprocessConfig cfg = PreprocessConfig.load(Optional.ofNullable(config), overrides);
+        Map<String, String> shorthands = new LinkedHashMap<>();
+        shorthands.put("input", input);
+        shorthands.put("output", output);
+        PreprocessConfig cfg = PreprocessConfig.load(options.configFile(), options.overrides(shorthands));
         SparkSession spark = SparkSessions.getOrCreate("sparklm-preprocess");
         spark.sparkContext().addSparkListener(new StageProgressLogger(10_000));
         try {
             ShardManifest m = run(spark, cfg);
-            SplitInfo train = m.split(ShardManifest.TRAIN);
-            SplitInfo val = m.split(ShardManifest.VALIDATION);
-            System.out.printf("preprocess: %s -> %s%n  train: %,d documents, %,d tokens, %,d sequences%n"
-                            + "  validation: %,d documents, %,d tokens, %,d sequences%n  tokenizer: %s, vocab %d%n",
-                    cfg.input(), cfg.output(), train.documents(), train.tokens(), train.sequences(),
-                    val.documents(), val.tokens(), val.sequences(), m.tokenizer().type(), m.tokenizer().vocabSize());
+            StringBuilder summary = new StringBuilder(String.format("preprocess: %s -> %s%n", cfg.input(), cfg.output()));
+            m.splits().forEach((name, split) -> summary.append(String.format("  %s: %,d documents, %,d tokens, %,d sequences%n",
+                    name, split.documents(), split.tokens(), split.sequences())));
+            summary.append(String.format("  tokenizer: %s, vocab %d%n", m.tokenizer().type(), m.tokenizer().vocabSize()));
+            System.out.print(summary);
             return 0;
         } finally {
             spark.stop();

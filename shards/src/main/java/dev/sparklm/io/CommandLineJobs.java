@@ -6,6 +6,8 @@ import picocli.CommandLine;
 public final class CommandLineJobs {
     /** Exit code for bad configuration or input: the user must fix something. */
     public static final int USAGE_ERROR = 2;
+    /** What every command's --version prints. */
+    public static final String VERSION = "sparklm 0.1.0";
 
     private CommandLineJobs() {}
 

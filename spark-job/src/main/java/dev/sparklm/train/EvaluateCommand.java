@@ -3,7 +3,6 @@ package dev.sparklm.train;
 import dev.sparklm.io.CommandLineJobs;
 import dev.sparklm.io.HadoopFiles;
 import dev.sparklm.model.LanguageModels;
-import dev.sparklm.model.SameDiffNoise;
 import dev.sparklm.tokenizer.TokenizerFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +15,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,13 +24,12 @@ import picocli.CommandLine.Option;
  * id after the first is predicted exactly once (the ids after the last whole window are not).
  * Bits per byte compare models with different tokenizers.
  */
-@Command(name = "evaluate", mixinStandardHelpOptions = true, version = "sparklm 0.1.0", sortOptions = false,
+@Command(name = "evaluate", mixinStandardHelpOptions = true, version = CommandLineJobs.VERSION, sortOptions = false,
         description = {"Evaluates a checkpoint: loss, perplexity and bits per byte on a text file (on the driver)",
                 "or on a split of preprocessed shards (on the executors)."})
 public final class EvaluateCommand implements Callable<Integer> {
-    @Option(names = "--checkpoint", paramLabel = "PATH", defaultValue = "out/run",
-            description = "checkpoint or run directory; any Hadoop URI (default: ${DEFAULT-VALUE})")
-    String checkpoint;
+    @Mixin
+    CheckpointOption checkpoint = new CheckpointOption();
 
     @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
@@ -43,7 +42,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         String data;
     }
 
-    @Option(names = "--split", defaultValue = "validation", description = "split of --data (default: ${DEFAULT-VALUE})")
+    @Option(names = "--split", defaultValue = "validation",
+            description = "split of --data: train, validation or test (default: ${DEFAULT-VALUE})")
     String split;
 
     @Option(names = "--batch", defaultValue = "32", description = "windows per forward pass (default: ${DEFAULT-VALUE})")
@@ -66,7 +66,6 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SameDiffNoise.silence();
         Configuration conf = new Configuration();
         CheckpointStore.Checkpoint c;
         Result r;
@@ -74,14 +73,14 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (source.data != null) {
             org.apache.spark.sql.SparkSession spark = dev.sparklm.io.SparkSessions.getOrCreate("sparklm-evaluate");
             try {
-                c = CheckpointStore.load(checkpoint, spark.sparkContext().hadoopConfiguration());
+                c = checkpoint.load(spark.sparkContext().hadoopConfiguration());
                 r = evaluateShards(spark, c, source.data, split, batch);
             } finally {
                 spark.stop();
             }
             on = source.data + " (" + split + ")";
         } else {
-            c = CheckpointStore.load(checkpoint, conf);
+            c = checkpoint.load(conf);
             r = evaluate(c, readBytes(new Path(source.text), conf), batch);
             on = source.text;
         }

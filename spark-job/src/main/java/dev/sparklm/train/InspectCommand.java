@@ -8,7 +8,6 @@ import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 import dev.sparklm.io.CommandLineJobs;
 import dev.sparklm.io.SparkSessions;
-import dev.sparklm.model.SameDiffNoise;
 import dev.sparklm.shards.ShardManifest;
 import dev.sparklm.tokenizer.ByteLevelBpeTokenizer;
 import dev.sparklm.tokenizer.Tokenizer;
@@ -30,6 +29,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
  * and how it cuts the validation text, a checkpoint's samples and per-token losses. The formats
  * are read here, by the code that writes them, and nowhere else.
  */
-@Command(name = "inspect", mixinStandardHelpOptions = true, version = "sparklm 0.1.0",
+@Command(name = "inspect", mixinStandardHelpOptions = true, version = CommandLineJobs.VERSION,
         description = "Prints the jobs' outputs as JSON (for notebooks).",
         subcommands = {InspectCommand.Parquet.class, InspectCommand.TokenizerReport.class, InspectCommand.Model.class})
 public final class InspectCommand implements Callable<Integer> {
@@ -219,8 +219,8 @@ public final class InspectCommand implements Callable<Integer> {
     @Command(name = "model", mixinStandardHelpOptions = true,
             description = "A checkpoint: its state, samples for each prompt and setting, and per-token losses of given texts.")
     static final class Model implements Callable<Integer> {
-        @Option(names = "--checkpoint", required = true, description = "checkpoint or run directory; any Hadoop URI")
-        String checkpoint;
+        @Mixin
+        CheckpointOption checkpoint = new CheckpointOption();
 
         @Option(names = "--prompt", description = "prompts to continue (repeatable)")
         List<String> prompts = new ArrayList<>();
@@ -228,26 +228,19 @@ public final class InspectCommand implements Callable<Integer> {
         @Option(names = "--temperature", split = ",", defaultValue = "0.8", description = "temperatures, comma-separated (default: ${DEFAULT-VALUE})")
         List<Double> temperatures;
 
-        @Option(names = "--top-k", defaultValue = "0", description = "0 = all (default: ${DEFAULT-VALUE})")
-        int topK;
-
-        @Option(names = "--top-p", defaultValue = "1.0", description = "1 = all (default: ${DEFAULT-VALUE})")
-        double topP;
-
         @Option(names = "--max-tokens", defaultValue = "100", description = "(default: ${DEFAULT-VALUE})")
         int maxTokens;
 
-        @Option(names = "--seed", defaultValue = "42", description = "(default: ${DEFAULT-VALUE})")
-        long seed;
+        @Mixin
+        SamplingOptions sampling = new SamplingOptions();
 
         @Option(names = "--score", description = "texts to score token by token (repeatable)")
         List<String> scores = new ArrayList<>();
 
         @Override
         public Integer call() {
-            SameDiffNoise.silence();
-            print(report(CheckpointStore.load(checkpoint, new Configuration()), prompts, temperatures, topK, topP,
-                    maxTokens, seed, scores));
+            print(report(checkpoint.load(new Configuration()), prompts, temperatures, sampling.topK, sampling.topP,
+                    maxTokens, sampling.seed, scores));
             return 0;
         }
 

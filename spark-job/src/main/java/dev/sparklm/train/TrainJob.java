@@ -3,13 +3,11 @@ package dev.sparklm.train;
 import dev.sparklm.io.CommandLineJobs;
 import dev.sparklm.io.HadoopFiles;
 import dev.sparklm.io.JobConfigException;
+import dev.sparklm.io.JobOptions;
 import dev.sparklm.io.SparkSessions;
 import dev.sparklm.shards.ShardManifest;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +20,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import dev.sparklm.model.GptLanguageModel;
-import dev.sparklm.model.LanguageModels;
 import dev.sparklm.model.LstmLanguageModel;
 import dev.sparklm.model.SameDiffNoise;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -37,6 +34,7 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -45,17 +43,14 @@ import picocli.CommandLine.Option;
  * epoch an {@link EpochFeed}, one averaging round at a time -> validation loss -> metrics.jsonl
  * -> checkpoint.
  */
-@Command(name = "train", mixinStandardHelpOptions = true, version = "sparklm 0.1.0", sortOptions = false,
+@Command(name = "train", mixinStandardHelpOptions = true, version = CommandLineJobs.VERSION, sortOptions = false,
         description = {"Trains a language model on the preprocessing job's shards with Spark parameter averaging.",
                 "Defaults: conf/train.conf (out/data -> out/run)."})
 public final class TrainJob implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "HOCON file overriding conf/train.conf")
-    File config;
-
-    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "override one key, e.g. --set epochs=3")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin
+    JobOptions options = new JobOptions();
 
     @Option(names = "--data", paramLabel = "DIR", description = "preprocessed shards (train.data)")
     String data;
@@ -117,13 +112,10 @@ public final class TrainJob implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (data != null) {
-            overrides.put("data", data);
-        }
-        if (output != null) {
-            overrides.put("output", output);
-        }
-        TrainConfig cfg = TrainConfig.load(Optional.ofNullable(config), overrides);
+        Map<String, String> shorthands = new LinkedHashMap<>();
+        shorthands.put("data", data);
+        shorthands.put("output", output);
+        TrainConfig cfg = TrainConfig.load(options.configFile(), options.overrides(shorthands));
         SparkSession spark = SparkSessions.getOrCreate("sparklm-train");
         try {
             Result r = run(spark, cfg, new Start(overwrite, resume, Optional.ofNullable(initFrom)));
@@ -177,8 +169,8 @@ public final class TrainJob implements Callable<Integer> {
                 && corpus.manifest().split(ShardManifest.TEST).sequences() > 0
                 ? Optional.of(heldOut(spark, corpus, ShardManifest.TEST, storage)) : Optional.empty();
         if (test.isEmpty()) {
-            LOG.info("no test split in {} (preprocess.split.test-fraction = 0): only the validation loss is reported",
-                    cfg.data());
+            LOG.info("{} has no test sequences (preprocess.split.test-fraction / test-input): only the validation loss "
+                    + "is reported", cfg.data());
         }
         if (resumed.isEmpty()) {
             prepareOutput(cfg.output(), hadoop, start.overwrite());
@@ -359,15 +351,5 @@ public final class TrainJob implements Callable<Integer> {
 
     static long ceilDiv(long a, long b) {
         return (a + b - 1) / b;
-    }
-
-    static String fmt(double x) {
-        return String.format("%.4f", x);
-    }
-
-    static String formatDuration(Duration d) {
-        long s = d.getSeconds();
-        return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60)
-                : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
     }
 }

@@ -68,8 +68,8 @@ final class TrainingLoop {
         ValidationEvaluator.Result before = score(s.validation());
         initialValidationLoss = validationLoss = best = before.loss();
         int vocab = s.corpus().tokenizer().vocabSize();
-        LOG.info("step 0: validation loss {} (a uniform guess is ln {} = {})", TrainJob.fmt(before.loss()), vocab,
-                TrainJob.fmt(Math.log(vocab)));
+        LOG.info("step 0: validation loss {} (a uniform guess is ln {} = {})", fmt(before.loss()), vocab,
+                fmt(Math.log(vocab)));
         s.metrics().append(record(0, 0, 0, plan.schedule().valueAt(0, 0), Double.NaN, before.loss(),
                 before.bitsPerByte(s.validation().bytes()), 0, 0));
     }
@@ -160,7 +160,7 @@ final class TrainingLoop {
         long remaining = (long) ((plan.totalSteps() - step) * sequencesPerStep * context / tokensPerSecond);
         LOG.info("epoch {}/{} step {}/{} | tokens {} | lr {} | train loss {} | {} tokens/s | ETA {}{}",
                 epoch, cfg.epochs(), step, plan.totalSteps(), tokensSeen, String.format("%.2e", learningRate),
-                TrainJob.fmt(trainLoss), Math.round(tokensPerSecond), TrainJob.formatDuration(Duration.ofSeconds(remaining)),
+                fmt(trainLoss), Math.round(tokensPerSecond), formatDuration(Duration.ofSeconds(remaining)),
                 workerFitNanos > 0 ? String.format(" | averaging %.1f%% of round time", 100.0 * averagingShare()) : "");
     }
 
@@ -179,10 +179,10 @@ final class TrainingLoop {
         int patience = cfg.evaluation().patience();
         stoppedEarly = patience > 0 && withoutImprovement >= patience;
         double tokensPerSecond = tokensSeen / Math.max(trainingNanos / 1e9, 1e-9);
-        LOG.info("step {}: validation loss {} (perplexity {}, {} bits/byte){}, {} elapsed", step, TrainJob.fmt(validationLoss),
-                TrainJob.fmt(Math.exp(validationLoss)), TrainJob.fmt(bitsPerByte),
+        LOG.info("step {}: validation loss {} (perplexity {}, {} bits/byte){}, {} elapsed", step, fmt(validationLoss),
+                fmt(Math.exp(validationLoss)), fmt(bitsPerByte),
                 improved ? "" : ", no improvement " + withoutImprovement + "x",
-                TrainJob.formatDuration(Duration.between(start, Instant.now())));
+                formatDuration(Duration.between(start, Instant.now())));
         Map<String, Object> row = record(step, epoch, tokensSeen, plan.schedule().valueAt((int) step, epoch - 1), trainLoss,
                 validationLoss, bitsPerByte, tokensPerSecond, Duration.between(start, Instant.now()).toMillis() / 1000.0);
         if ((endOfRun || stoppedEarly) && s.test().isPresent()) {
@@ -192,8 +192,8 @@ final class TrainingLoop {
             ValidationEvaluator.Result t = score(test);
             testLoss = t.loss();
             LOG.info("step {}: test loss {} (perplexity {}, {} bits/byte) over {} targets; validation {}", step,
-                    TrainJob.fmt(testLoss), TrainJob.fmt(Math.exp(testLoss)), TrainJob.fmt(t.bitsPerByte(test.bytes())),
-                    t.tokens(), TrainJob.fmt(validationLoss));
+                    fmt(testLoss), fmt(Math.exp(testLoss)), fmt(t.bitsPerByte(test.bytes())),
+                    t.tokens(), fmt(validationLoss));
             row.put("test_loss", testLoss);
             row.put("test_perplexity", Math.exp(testLoss));
             row.put("test_bits_per_byte", t.bitsPerByte(test.bytes()));
@@ -212,7 +212,7 @@ final class TrainingLoop {
         LOG.info("checkpoint {}", lastCheckpoint);
         if (stoppedEarly) {
             LOG.info("early stopping at step {}: no improvement of the validation loss (best {}) in {} evaluations",
-                    step, TrainJob.fmt(best), withoutImprovement);
+                    step, fmt(best), withoutImprovement);
         }
     }
 
@@ -247,5 +247,15 @@ final class TrainingLoop {
     /** Wall time spent in training rounds so far. */
     long trainingMillis() {
         return trainingNanos / 1_000_000;
+    }
+
+    private static String fmt(double x) {
+        return String.format("%.4f", x);
+    }
+
+    private static String formatDuration(Duration d) {
+        long s = d.getSeconds();
+        return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60)
+                : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
     }
 }

@@ -22,7 +22,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * averaging) on windows of the shards, the machine's measured fp32 matmul peak (ND4J gemm), and
  * the model's training FLOPs per token (nanoGPT's estimate: 6 x matmul parameters + 12 x layers
  * x context x width for attention), from which the script computes model-FLOPs utilisation.
- * Usage: FitBenchmark DATA STEPS [KEY=VALUE ...] (train.conf overrides, as --set takes them).
+ * Usage: FitBenchmark DATA STEPS [KEY=VALUE ...] (train.conf overrides, as --set takes them), run
+ * by spark-submit with the training job's jar and {@code --jars benchmarks/target/benchmarks.jar}.
+ * It lives in the benchmarks module, in the training job's package: it times the job's own
+ * package-private pieces (model configuration, minibatches, {@link Replica}), which stay
+ * package-private; the two jars share one class loader under spark-submit.
  */
 public final class FitBenchmark {
     private FitBenchmark() {}
