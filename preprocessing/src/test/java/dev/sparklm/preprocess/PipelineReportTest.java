@@ -117,7 +117,7 @@ class PipelineReportTest {
         long kept = stats.get("documents_kept").asLong();
         assertEquals(41, kept, "40 articles (one had a brace and went) + the PII one");
         assertEquals(stages.get("dedup").get("documents_out").asLong(), kept);
-        assertEquals(kept, m.split("train").documents() + m.split("validation").documents());
+        assertEquals(kept, m.split("train").documents() + m.split("validation").documents() + m.split("test").documents());
         JsonNode histogram = stats.get("token_length_histogram").get("train");
         long histogramDocs = 0;
         for (JsonNode n : histogram) {

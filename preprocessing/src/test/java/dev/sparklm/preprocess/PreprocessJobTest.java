@@ -80,20 +80,22 @@ class PreprocessJobTest {
         assertEquals(tokenizer.vocabSize(), m.tokenizer().vocabSize());
 
         // Every speech is a record; a repeated speech (speaker and words) would be kept once; the
-        // split is about 90/10 and covers all of them.
+        // split is about 85/10/5 (train/validation/test, the defaults) and covers all of them.
         long speeches = java.util.Arrays.stream(text.split("\n\n")).filter(s -> !s.isBlank()).count();
         long distinct = distinctSpeeches(text).size();
         assertTrue(distinct <= speeches && distinct > speeches * 0.8, distinct + " of " + speeches);
         long train = m.split("train").documents();
         long val = m.split("validation").documents();
-        assertEquals(distinct, train + val);
+        long test = m.split("test").documents();
+        assertEquals(distinct, train + val + test);
         assertEquals(speeches, m.documentsRead());
         assertEquals(speeches - distinct, m.documentsDropped());
         assertTrue(val > speeches * 0.05 && val < speeches * 0.15, "validation share " + val + "/" + speeches);
+        assertTrue(test > speeches * 0.02 && test < speeches * 0.08, "test share " + test + "/" + speeches);
 
         // Tokens: every character plus one end-of-text per document; the character
         // tokenizer sees 1 id per char. Windows cover tokens - 1 targets, minus the dropped tail.
-        for (String split : List.of("train", "validation")) {
+        for (String split : List.of("train", "validation", "test")) {
             ShardManifest.SplitInfo s = m.split(split);
             Dataset<Row> rows = spark.read().parquet(output.resolve(split).toString());
             assertEquals("input_ids", rows.schema().fields()[0].name());
@@ -103,7 +105,7 @@ class PreprocessJobTest {
             assertEquals(s.tokens() - 1, s.sequences() * 32 + s.droppedTailTokens(), split + " ids are all accounted for");
             // nanoGPT's flat file: little-endian uint16 ids (as chars, so a window is a substring),
             // every shard window a piece of it, no id invented.
-            byte[] bin = Files.readAllBytes(output.resolve(split.equals("train") ? "train.bin" : "val.bin"));
+            byte[] bin = Files.readAllBytes(output.resolve(TokenFiles.fileName(split)));
             StringBuilder stream = new StringBuilder();
             for (int i = 0; i < bin.length; i += 2) {
                 stream.append((char) ((bin[i] & 0xFF) | (bin[i + 1] & 0xFF) << 8));
@@ -121,7 +123,7 @@ class PreprocessJobTest {
             }
         }
         long chars = text.length() - text.split("\n\n+").length + 0L; // not exact: separators vary
-        assertTrue(m.split("train").tokens() + m.split("validation").tokens() > chars * 0.9);
+        assertTrue(m.split("train").tokens() + m.split("validation").tokens() + m.split("test").tokens() > chars * 0.9);
         long trainTargets = m.split("train").sequences() * 32;
         assertEquals((trainTargets + 19_999) / 20_000, m.split("train").files().size(), "shards of about 20,000 tokens");
 
@@ -141,7 +143,7 @@ class PreprocessJobTest {
         SparkSession spark = LocalSpark.get();
         ShardManifest m = PreprocessJob.run(spark, config(input, output, Map.of(
                 "tokenizer.type", "bpe", "tokenizer.bpe.vocab-size", "600", "context", "32",
-                "split.validation-fraction", "0")));
+                "split.validation-fraction", "0", "split.test-fraction", "0")));
 
         Tokenizer tokenizer = TokenizerJson.read(Files.readString(output.resolve("tokenizer.json")), "tokenizer.json");
         assertTrue(tokenizer instanceof dev.sparklm.tokenizer.ByteLevelBpeTokenizer);
@@ -178,7 +180,7 @@ class PreprocessJobTest {
         Path output = tmp.resolve("bounded");
         ShardManifest m = PreprocessJob.run(LocalSpark.get(), config(input, output, Map.of(
                 "tokenizer.type", "bpe", "tokenizer.bpe.vocab-size", "600", "tokenizer.bpe.max-chunks", "1000",
-                "context", "32", "split.validation-fraction", "0")));
+                "context", "32", "split.validation-fraction", "0", "split.test-fraction", "0")));
 
         Map<String, Long> all = dev.sparklm.tokenizer.BpeTrainer.countChunks(
                 new java.util.ArrayList<>(distinctSpeeches(text)), dev.sparklm.tokenizer.PreTokenizer.GPT2);
@@ -263,7 +265,7 @@ class PreprocessJobTest {
         Path train = Files.writeString(tmp.resolve("train.txt"), text.substring(0, cut));
         Path val = Files.writeString(tmp.resolve("val.txt"), text.substring(cut + 2));
         ShardManifest m = PreprocessJob.run(LocalSpark.get(), config(train, tmp.resolve("fixed"), Map.of(
-                "input-format", "file", "split.validation-fraction", "0", "split.validation-input", val.toString(),
+                "input-format", "file", "split.validation-fraction", "0", "split.test-fraction", "0", "split.validation-input", val.toString(),
                 "context", "16")));
         assertEquals(1, m.split("train").documents());
         assertEquals(1, m.split("validation").documents());
