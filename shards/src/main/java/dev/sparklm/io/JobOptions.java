@@ -12,11 +12,12 @@ import picocli.CommandLine.Option;
  */
 public final class JobOptions {
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "HOCON file over the job's defaults (conf/<job>.conf in the jar): only the keys it changes")
+            description = "HOCON file over the defaults (conf/${COMMAND-NAME}.conf, in the jar): only the keys it changes")
     File config;
 
     @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE",
-            description = "override one key (repeatable), e.g. --set context=128; keys are relative to the job's root")
+            description = "override one key of conf/${COMMAND-NAME}.conf (repeatable), by its path below "
+                    + "${COMMAND-NAME} { }: --set a.b=1 sets ${COMMAND-NAME}.a.b")
     Map<String, String> overrides = new LinkedHashMap<>();
 
     public Optional<File> configFile() {
