@@ -164,10 +164,10 @@ public final class TrainJob implements Callable<Integer> {
         // Counting reads every shard once and checks every id against the vocabulary, before
         // anything is written.
         long trainSequences = corpus.checkedCount(train, ShardManifest.TRAIN);
-        TrainingLoop.HeldOut validation = heldOut(spark, corpus, ShardManifest.VALIDATION, storage);
+        TrainingLoop.HeldOut validation = heldOut(spark, sc, corpus, ShardManifest.VALIDATION, storage);
         Optional<TrainingLoop.HeldOut> test = corpus.manifest().splits().containsKey(ShardManifest.TEST)
                 && corpus.manifest().split(ShardManifest.TEST).sequences() > 0
-                ? Optional.of(heldOut(spark, corpus, ShardManifest.TEST, storage)) : Optional.empty();
+                ? Optional.of(heldOut(spark, sc, corpus, ShardManifest.TEST, storage)) : Optional.empty();
         if (test.isEmpty()) {
             LOG.info("{} has no test sequences (preprocess.split.test-fraction / test-input): only the validation loss "
                     + "is reported", cfg.data());
@@ -258,12 +258,10 @@ public final class TrainJob implements Callable<Integer> {
     }
 
     /** A held-out split's windows (cached, counted and checked) and the bytes of the text its targets stand for. */
-    private static TrainingLoop.HeldOut heldOut(SparkSession spark, ShardedCorpus corpus, String split,
-                                                StorageLevel storage) {
+    private static TrainingLoop.HeldOut heldOut(SparkSession spark, JavaSparkContext sc, ShardedCorpus corpus,
+                                                String split, StorageLevel storage) {
         JavaRDD<int[]> windows = corpus.windows(spark, split).persist(storage);
-        long sequences = corpus.checkedCount(windows, split);
-        return new TrainingLoop.HeldOut(split, windows, sequences,
-                corpus.targetBytes(JavaSparkContext.fromSparkContext(spark.sparkContext()), windows));
+        return new TrainingLoop.HeldOut(windows, corpus.checkedCount(windows, split), corpus.targetBytes(sc, windows));
     }
 
     /**

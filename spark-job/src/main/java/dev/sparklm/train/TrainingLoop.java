@@ -24,7 +24,7 @@ final class TrainingLoop {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
 
     /** A held-out split: its cached windows, and the UTF-8 bytes of the text their targets stand for. */
-    record HeldOut(String name, JavaRDD<int[]> windows, long sequences, long bytes) {}
+    record HeldOut(JavaRDD<int[]> windows, long sequences, long bytes) {}
 
     /** The run's length: a step is one minibatch on every worker. */
     record Plan(int workers, long totalSteps, WarmupCosineSchedule schedule) {}
@@ -191,12 +191,12 @@ final class TrainingLoop {
             HeldOut test = s.test().get();
             ValidationEvaluator.Result t = score(test);
             testLoss = t.loss();
+            double testBitsPerByte = t.bitsPerByte(test.bytes());
             LOG.info("step {}: test loss {} (perplexity {}, {} bits/byte) over {} targets; validation {}", step,
-                    fmt(testLoss), fmt(Math.exp(testLoss)), fmt(t.bitsPerByte(test.bytes())),
-                    t.tokens(), fmt(validationLoss));
+                    fmt(testLoss), fmt(Math.exp(testLoss)), fmt(testBitsPerByte), t.tokens(), fmt(validationLoss));
             row.put("test_loss", testLoss);
             row.put("test_perplexity", Math.exp(testLoss));
-            row.put("test_bits_per_byte", t.bitsPerByte(test.bytes()));
+            row.put("test_bits_per_byte", testBitsPerByte);
         }
         s.metrics().append(row);
 
