@@ -93,10 +93,10 @@ flops = float(re.search(r"training FLOPs per token: ([\d,]+)", fit).group(1).rep
 peak = float(re.search(r"fp32 matmul peak: ([\d.]+) GFLOP/s", fit).group(1)) * 1e9
 single = float(re.search(r"single-JVM fit: ([\d,]+) tokens/s", fit).group(1).replace(",", ""))
 print(f"single-JVM DL4J fit(): {single:,.0f} tokens/s ({single / a_tps:.2f}x PyTorch)")
-graph = re.search(r"single-JVM fit \(SameDiff graph\): ([\d,]+) tokens/s", fit)
-if graph:
-    g = float(graph.group(1).replace(",", ""))
-    print(f"single-JVM SameDiff graph step: {g:,.0f} tokens/s ({g / a_tps:.2f}x PyTorch)")
+direct = re.search(r"single-JVM fit \(direct\): ([\d,]+) tokens/s", fit)
+if direct:
+    g = float(direct.group(1).replace(",", ""))
+    print(f"single-JVM direct step (GptBackprop): {g:,.0f} tokens/s ({g / a_tps:.2f}x PyTorch)")
 print(f"MFU against the measured {peak / 1e9:.0f} GFLOP/s fp32 peak: sparklm {100 * o_tps * flops / peak:.1f}%, "
       f"single JVM {100 * single * flops / peak:.1f}%, PyTorch {100 * a_tps * flops / peak:.1f}%")
 PY

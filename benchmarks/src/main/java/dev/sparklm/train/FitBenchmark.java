@@ -71,9 +71,9 @@ public final class FitBenchmark {
         int warmup = Math.min(20, steps);
         String conf = net.getLayerWiseConfigurations().toJson();
         double tokensPerSecond = 0;
-        for (boolean graph : new boolean[] {false, true}) {
-            Replica replica = new Replica(conf, graph);
-            if (graph && !replica.usesGraph()) {
+        for (boolean direct : new boolean[] {false, true}) {
+            Replica replica = new Replica(conf, direct);
+            if (direct && !replica.usesDirect()) {
                 continue;
             }
             replica.setListeners(List.of(new GlobalNormClipping(cfg.optimizer().gradientClip())));
@@ -88,9 +88,9 @@ public final class FitBenchmark {
             tokensPerSecond = (double) steps * batch * context / seconds;
             System.out.printf("single-JVM fit%s: %,.0f tokens/s (%d steps of %d x %d tokens after %d warm-up, %s threads); "
                             + "process RSS %,d MiB%s%n",
-                    graph ? " (SameDiff graph)" : "", tokensPerSecond, steps, batch, context, warmup,
+                    direct ? " (direct)" : "", tokensPerSecond, steps, batch, context, warmup,
                     Nd4j.getEnvironment().maxMasterThreads(), residentMiB(),
-                    graph ? String.format(", the graph's step arrays %,d MiB", replica.graphStepMemory().bytes() >> 20) : "");
+                    direct ? String.format(", the step's arrays %,d MiB", replica.directStepBytes() >> 20) : "");
         }
 
         long matmulParams = net.numParams();

@@ -28,12 +28,12 @@ final class ParameterAveraging implements RoundTrainer {
     private final RNNFormat format;
     private final long seed;
 
-    /** @param graph train a GPT as one SameDiff graph ({@link Replica}) */
-    ParameterAveraging(JavaSparkContext sc, MultiLayerNetwork net, double gradientClip, boolean graph, int batch, int vocab,
+    /** @param direct train a GPT through its written-out backward pass ({@link Replica}) */
+    ParameterAveraging(JavaSparkContext sc, MultiLayerNetwork net, double gradientClip, boolean direct, int batch, int vocab,
                        long seed) {
         this.sc = sc;
         this.net = net;
-        this.spec = Replicas.Spec.of(net, gradientClip, graph);
+        this.spec = Replicas.Spec.of(net, gradientClip, direct);
         this.batch = batch;
         this.vocab = vocab;
         this.format = dev.sparklm.model.LanguageModels.outputFormat(net);

@@ -1,8 +1,7 @@
 package dev.sparklm.train;
 
-import dev.sparklm.model.GptGraph;
+import dev.sparklm.model.GptBackprop;
 import dev.sparklm.model.SameDiffNoise;
-import dev.sparklm.model.StepMemory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,25 +20,25 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * One worker's model on an executor: the network (its parameters, optimizer state and updater)
- * and, for a GPT, the same model as one SameDiff graph ({@link GptGraph}) that computes the
- * loss and gradients of a minibatch faster than the network's layer-by-layer backward pass. Either
- * way the step after the gradient is the network's own: gradient listeners (global-norm
- * clipping), then DL4J's updater (division by the minibatch size, Adam with the schedule at the
- * global step, decoupled weight decay), then {@code params -= update}; so both paths train the
- * same model the same way, and a checkpoint does not know which one ran.
+ * and, for a GPT, its forward and backward pass written out ({@link GptBackprop}), which computes
+ * the loss and gradients of a minibatch about twice as fast as the network's layer-by-layer
+ * backward pass. Either way the step after the gradient is the network's own: gradient listeners
+ * (global-norm clipping), then DL4J's updater (division by the minibatch size, Adam with the
+ * schedule at the global step, decoupled weight decay), then {@code params -= update}; so both
+ * paths train the same model the same way, and a checkpoint does not know which one ran.
  */
 final class Replica {
     private final MultiLayerNetwork net;
-    private final GptGraph graph;
+    private final GptBackprop direct;
     private final Map<String, INDArray> gradientViews = new LinkedHashMap<>();
 
-    /** @param useGraph train a GPT through {@link GptGraph} when it can define the network */
-    Replica(String configuration, boolean useGraph) {
+    /** @param useDirect train a GPT through {@link GptBackprop} when it can define the network */
+    Replica(String configuration, boolean useDirect) {
         SameDiffNoise.silence();
         net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configuration));
         net.init();
-        graph = useGraph ? GptGraph.of(net) : null;
-        if (graph != null) {
+        direct = useDirect ? GptBackprop.of(net) : null;
+        if (direct != null) {
             net.initGradientsView();
             INDArray params = net.params().reshape(net.params().length());             // views, rank 1
             INDArray gradients = net.getFlattenedGradients().reshape(params.length());
@@ -61,13 +60,13 @@ final class Replica {
         return net;
     }
 
-    boolean usesGraph() {
-        return graph != null;
+    boolean usesDirect() {
+        return direct != null;
     }
 
-    /** The native memory of a graph replica's steps (null for a network replica). */
-    StepMemory.Use graphStepMemory() {
-        return graph == null ? null : graph.stepMemory();
+    /** Native bytes of a direct replica's step arrays (0 for a network replica). */
+    long directStepBytes() {
+        return direct == null ? 0 : direct.bufferBytes();
     }
 
     void setListeners(List<TrainingListener> listeners) {
@@ -83,22 +82,19 @@ final class Replica {
         net.getLayerWiseConfigurations().setEpochCount(epoch - 1);
     }
 
-    /** Parameters alone (evaluation), also into the graph's copies of them. */
+    /** Parameters alone (evaluation). */
     void load(float[] params) {
         net.setParams(Nd4j.createFromArray(params).reshape(net.params().shape()));
-        if (graph != null) {
-            graph.refresh();
-        }
     }
 
     /** The negative log-likelihood of the minibatch's next ids, summed over its predicted tokens (nats). */
     double negativeLogLikelihood(DataSet minibatch) {
-        if (graph == null) {
+        if (direct == null) {
             return ValidationEvaluator.negativeLogLikelihood(net, minibatch);
         }
         INDArray ids = minibatch.getFeatures().castTo(DataType.INT);
         INDArray next = minibatch.getLabels().reshape(-1).castTo(DataType.INT);
-        double loss = graph.loss(ids, next);
+        double loss = direct.loss(ids, next);
         ids.close();
         next.close();
         return loss;
@@ -130,7 +126,7 @@ final class Replica {
     double fit(DataSet minibatch) {
         long batch = minibatch.getFeatures().size(0);
         long tokens = minibatch.getFeatures().length();
-        if (graph == null) {
+        if (direct == null) {
             net.fit(minibatch);
             // DL4J's score: the loss summed over time and averaged over the minibatch, plus the
             // regularization (weight decay) term, which is not part of the loss.
@@ -138,7 +134,7 @@ final class Replica {
         }
         INDArray ids = minibatch.getFeatures().castTo(DataType.INT);
         INDArray next = minibatch.getLabels().reshape(-1).castTo(DataType.INT);
-        double loss = graph.step(ids, next, gradientViews);
+        double loss = direct.step(ids, next, gradientViews);
         ids.close();
         next.close();
         Gradient gradient = new DefaultGradient(net.getFlattenedGradients());
@@ -151,7 +147,6 @@ final class Replica {
                 LayerWorkspaceMgr.noWorkspaces());
         net.params().subi(net.getFlattenedGradients().reshape(net.params().shape()));
         net.getLayerWiseConfigurations().setIterationCount(iteration + 1);
-        graph.refresh();
         return loss / tokens;
     }
 }

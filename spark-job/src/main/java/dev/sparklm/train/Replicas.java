@@ -17,7 +17,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 final class Replicas {
     private static String currentKey;
     private static final Deque<Replica> IDLE = new ArrayDeque<>();            // networks only
-    private static final Deque<Replica> IDLE_GRAPHS = new ArrayDeque<>();     // with a GptGraph
+    private static final Deque<Replica> IDLE_DIRECT = new ArrayDeque<>();     // with a GptBackprop
 
     private Replicas() {}
 
@@ -26,16 +26,16 @@ final class Replicas {
      *
      * @param key identifies the model (a digest of the configuration)
      * @param gradientClip the global-norm clipping of training (0: none; evaluation needs none)
-     * @param graph        train a GPT as one SameDiff graph ({@code train.spark.replica = graph})
+     * @param direct       train a GPT through its written-out backward pass ({@code train.spark.replica = direct})
      */
-    record Spec(String key, String configuration, double gradientClip, boolean graph) implements Serializable {
-        static Spec of(MultiLayerNetwork net, double gradientClip, boolean graph) {
+    record Spec(String key, String configuration, double gradientClip, boolean direct) implements Serializable {
+        static Spec of(MultiLayerNetwork net, double gradientClip, boolean direct) {
             MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
             conf.setIterationCount(0);   // the count changes every round; the model does not
             conf.setEpochCount(0);
             String json = conf.toJson();
             return new Spec(CheckpointStore.sha256Hex(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)), json,
-                    gradientClip, graph);
+                    gradientClip, direct);
         }
     }
 
@@ -44,13 +44,13 @@ final class Replicas {
         synchronized (Replicas.class) {
             if (!spec.key().equals(currentKey)) {
                 IDLE.clear();
-                IDLE_GRAPHS.clear();
+                IDLE_DIRECT.clear();
                 currentKey = spec.key();
             }
-            replica = (spec.graph() ? IDLE_GRAPHS : IDLE).poll();
+            replica = (spec.direct() ? IDLE_DIRECT : IDLE).poll();
         }
         if (replica == null) {
-            replica = new Replica(spec.configuration(), spec.graph());   // outside the lock: seconds for a GPT
+            replica = new Replica(spec.configuration(), spec.direct());   // outside the lock: seconds for a GPT
         }
         replica.setListeners(spec.gradientClip() > 0 ? List.of(new GlobalNormClipping(spec.gradientClip())) : List.of());
         return replica;
@@ -58,7 +58,7 @@ final class Replicas {
 
     static synchronized void giveBack(Spec spec, Replica replica) {
         if (spec.key().equals(currentKey)) {
-            (spec.graph() ? IDLE_GRAPHS : IDLE).push(replica);
+            (spec.direct() ? IDLE_DIRECT : IDLE).push(replica);
         }
     }
 }

@@ -50,9 +50,9 @@ public record TrainConfig(
                                 int averagingFrequency, int prefetchBatches, String repartition,
                                 String repartitionStrategy, String storageLevel, boolean collectStats)
             implements Serializable {
-        /** Whether a GPT trains and is scored as one SameDiff graph ({@code replica = graph}). */
-        public boolean graphReplicas() {
-            return replica.equals("graph");
+        /** Whether a GPT trains and is scored through its written-out passes ({@code replica = direct}). */
+        public boolean directReplicas() {
+            return replica.equals("direct");
         }
 
         public StorageLevel storage() {
@@ -94,7 +94,7 @@ public record TrainConfig(
                 new SparkSettings(
                         r.integer("spark.workers", 0, 100_000),
                         r.oneOf("spark.averaging", "sparklm", "dl4j"),
-                        r.oneOf("spark.replica", "graph", "network"),
+                        r.oneOf("spark.replica", "direct", "network"),
                         r.integer("spark.batch-size-per-worker", 1, 1 << 16),
                         r.integer("spark.averaging-frequency", 1, 1 << 20),
                         r.integer("spark.prefetch-batches", 0, 1024),

@@ -201,7 +201,7 @@ public final class TrainJob implements Callable<Integer> {
         }
         RoundTrainer trainer = sparkCfg.averaging().equals("dl4j")
                 ? new Dl4jAveraging(dl4jMaster(sc, net, cfg, workers), workers, batch, vocab, context)
-                : new ParameterAveraging(sc, net, cfg.optimizer().gradientClip(), sparkCfg.graphReplicas(), batch, vocab,
+                : new ParameterAveraging(sc, net, cfg.optimizer().gradientClip(), sparkCfg.directReplicas(), batch, vocab,
                         cfg.seed());
 
         long sequencesPerStep = (long) workers * batch;

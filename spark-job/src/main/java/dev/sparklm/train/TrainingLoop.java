@@ -218,7 +218,7 @@ final class TrainingLoop {
 
     private ValidationEvaluator.Result score(HeldOut split) {
         return ValidationEvaluator.evaluate(s.sc(), s.trainer().network(), split.windows(),
-                cfg.spark().batchSizePerWorker(), s.corpus().tokenizer().vocabSize(), cfg.spark().graphReplicas());
+                cfg.spark().batchSizePerWorker(), s.corpus().tokenizer().vocabSize(), cfg.spark().directReplicas());
     }
 
     /** A metrics.jsonl row; {@code learningRate} is the schedule's rate at {@code step} (the next step's). */

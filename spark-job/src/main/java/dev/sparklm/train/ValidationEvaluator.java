@@ -43,13 +43,13 @@ public final class ValidationEvaluator {
     }
 
     /**
-     * @param graph score a GPT with its SameDiff graph ({@link dev.sparklm.model.GptGraph}), as
-     *              training does with {@code train.spark.replica = graph}: the replicas training
-     *              keeps serve evaluation too, and a forward pass costs less than the network's
+     * @param direct score a GPT with its written-out forward pass ({@link dev.sparklm.model.GptBackprop}),
+     *               as training does with {@code train.spark.replica = direct}: the replicas training
+     *               keeps serve evaluation too, and that forward pass costs less than the network's
      */
     public static Result evaluate(JavaSparkContext sc, MultiLayerNetwork net, JavaRDD<int[]> windows,
-                                  int batchSize, int vocabSize, boolean graph) {
-        Replicas.Spec spec = Replicas.Spec.of(net, 0, graph);
+                                  int batchSize, int vocabSize, boolean direct) {
+        Replicas.Spec spec = Replicas.Spec.of(net, 0, direct);
         RNNFormat format = LanguageModels.outputFormat(net);
         Broadcast<float[]> params = sc.broadcast(net.params().toFloatVector());
         try {

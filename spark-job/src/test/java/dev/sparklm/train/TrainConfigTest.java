@@ -80,7 +80,7 @@ class TrainConfigTest {
         assertTrue(c.spark().collectStats());
         assertTrue(c.fineTune().freezeEmbeddings());
         assertEquals(org.apache.spark.storage.StorageLevel.DISK_ONLY(), c.spark().storage());
-        assertTrue(!c.spark().graphReplicas());
+        assertTrue(!c.spark().directReplicas());
         TrainConfig defaults = TrainConfig.load(Optional.empty(), Map.of());
         for (var e : read.entrySet()) {
             assertTrue(!set.get(e.getKey()).equals(String.valueOf(e.getValue().apply(defaults))),
