@@ -220,14 +220,9 @@ public final class GptBackprop {
         gradients.get(key(output, "W")).assign(b.headGradient.get(NDArrayIndex.interval(0, c), NDArrayIndex.all()));
         gradients.get(key(output, "b")).assign(b.headGradient.getRow(c).reshape(gradients.get(key(output, "b")).shape()));
         matmul(b.probabilities, false, headWeights.get(NDArrayIndex.interval(0, c), NDArrayIndex.all()), true, b.rc, 0);
-        read(b.rc, b.rowsByChannels);
         float[] dx = b.dx;
         Arrays.fill(dx, 0);
-        float[] dGain = new float[c];
-        float[] dBias = new float[c];
-        layerNormBackward(b.rowsByChannels, rowMajor(param(finalNorm, "g")), b.xhatF, b.rstdF, dx, dGain, dBias, n);
-        put(gradients, finalNorm, "g", dGain);
-        put(gradients, finalNorm, "b", dBias);
+        normBackward(b, b.rc, finalNorm, "g", "b", b.xhatF, b.rstdF, gradients);
         for (int l = layers - 1; l >= 0; l--) {
             Layer s = b.layer[l];
             int li = firstBlock + l;
@@ -248,12 +243,7 @@ public final class GptBackprop {
             matmul(s.a2, true, b.rh, false, weightGradient(b, li, "wup"), 0);
             assignWeight(gradients, b, li, "wup");
             matmul(b.rh, false, param(li, "wup"), true, b.rc, 0);
-            read(b.rc, b.rowsByChannels);
-            Arrays.fill(dGain, 0);
-            Arrays.fill(dBias, 0);
-            layerNormBackward(b.rowsByChannels, rowMajor(param(li, "lnmg")), s.xhat2, s.rstd2, dx, dGain, dBias, n);
-            put(gradients, li, "lnmg", dGain);
-            put(gradients, li, "lnmb", dBias);
+            normBackward(b, b.rc, li, "lnmg", "lnmb", s.xhat2, s.rstd2, gradients);
             // Attention branch.
             write(dx, b.rc);
             put(gradients, li, "bo", columnSums(dx, n, c));
@@ -274,12 +264,7 @@ public final class GptBackprop {
             headsGradient(b, b.dq, li, "q", gradients, s.a1, 0);
             headsGradient(b, b.dk, li, "k", gradients, s.a1, 1);
             headsGradient(b, b.dv, li, "v", gradients, s.a1, 1);
-            read(b.rc2, b.rowsByChannels);
-            Arrays.fill(dGain, 0);
-            Arrays.fill(dBias, 0);
-            layerNormBackward(b.rowsByChannels, rowMajor(param(li, "lnag")), s.xhat1, s.rstd1, dx, dGain, dBias, n);
-            put(gradients, li, "lnag", dGain);
-            put(gradients, li, "lnab", dBias);
+            normBackward(b, b.rc2, li, "lnag", "lnab", s.xhat1, s.rstd1, gradients);
         }
         // Embeddings: position rows summed over the batch, token rows summed per id.
         float[] dPos = new float[context * c];
@@ -422,6 +407,20 @@ public final class GptBackprop {
                 out[o + j] = h * gain[j] + bias[j];
             }
         }
+    }
+
+    /**
+     * A layer norm's backward pass: its output gradient {@code dy} read from a product, its input
+     * gradient added into {@code b.dx}, its gain's and bias's gradients written.
+     */
+    private void normBackward(Buffers b, INDArray dy, int layer, String gain, String bias, float[] xhat, float[] rstd,
+            Map<String, INDArray> gradients) {
+        read(dy, b.rowsByChannels);
+        float[] dGain = new float[channels];
+        float[] dBias = new float[channels];
+        layerNormBackward(b.rowsByChannels, rowMajor(param(layer, gain)), xhat, rstd, b.dx, dGain, dBias, b.rows);
+        put(gradients, layer, gain, dGain);
+        put(gradients, layer, bias, dBias);
     }
 
     /** Adds the norm's input gradient into dx and its gain and bias gradients into dGain, dBias. */
