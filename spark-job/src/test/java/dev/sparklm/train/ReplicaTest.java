@@ -84,24 +84,6 @@ class ReplicaTest {
     }
 
     @Test
-    void aDirectReplicaKeepsOneStepsArraysWhicheverThreadRunsIt() throws Exception {
-        Replica replica = new Replica(TrainJob.modelConfiguration(config(Map.of()), VOCAB, CONTEXT, 10).toJson(), true);
-        DataSet ds = SequenceBatches.toDataSet(windows(3), VOCAB, RNNFormat.NWC);
-        assertEquals(0, replica.directStepBytes());
-        double first = replica.fit(ds);
-        long bytes = replica.directStepBytes();
-        assertTrue(bytes > 0, "the step's arrays are allocated at the first step");
-        // Spark runs each round on some thread of its pool.
-        for (int s = 0; s < 4; s++) {
-            Thread worker = new Thread(() -> replica.fit(ds));
-            worker.start();
-            worker.join();
-        }
-        assertEquals(bytes, replica.directStepBytes(), "native bytes of the step arrays after 5 steps on 5 threads");
-        assertTrue(replica.fit(ds) < first, "five steps on one minibatch lower its loss");
-    }
-
-    @Test
     void dropoutAndTheLstmTrainAsNetworks() {
         assertFalse(new Replica(TrainJob.modelConfiguration(config(Map.of("model.dropout", "0.1")), VOCAB, CONTEXT, 10).toJson(),
                 true).usesDirect());
