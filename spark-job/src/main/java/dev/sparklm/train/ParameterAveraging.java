@@ -1,5 +1,8 @@
 package dev.sparklm.train;
 
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.Iterator;
@@ -47,7 +50,7 @@ final class ParameterAveraging implements RoundTrainer {
 
     @Override
     public Round fit(JavaRDD<int[]> round, long step, int epoch) {
-        Broadcast<Start> start = sc.broadcast(new Start(net.params().toFloatVector(), Replica.optimizerState(net), step, epoch));
+        Broadcast<Start> start = sc.broadcast(new Start(FloatArrays.copyOf(net.params()), Replica.optimizerState(net), step, epoch));
         try {
             Replicas.Spec spec = this.spec;
             int batch = this.batch;
@@ -61,8 +64,8 @@ final class ParameterAveraging implements RoundTrainer {
             if (sum.replicas == 0) {
                 return new Round(0, 0, Double.NaN, 0);
             }
-            net.setParams(Nd4j.createFromArray(sum.params).divi(sum.replicas).reshape(net.params().shape()));
-            Replica.setOptimizerState(net, Nd4j.createFromArray(sum.state).divi(sum.replicas));
+            FloatArrays.copyInto(sum.mean(sum.params), net.params());
+            Replica.setOptimizerState(net, sum.mean(sum.state));
             return new Round(sum.steps, sum.windows, sum.loss / sum.minibatches, sum.fitNanos);
         } finally {
             start.destroy(false);
@@ -100,18 +103,60 @@ final class ParameterAveraging implements RoundTrainer {
     }
 
     /** What every worker starts a round from. */
-    record Start(float[] params, float[] state, long step, int epoch) implements Serializable {}
+    static final class Start implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private transient float[] params;
+        private transient float[] state;
+        private final long step;
+        private final int epoch;
+
+        Start(float[] params, float[] state, long step, int epoch) {
+            this.params = params;
+            this.state = state;
+            this.step = step;
+            this.epoch = epoch;
+        }
+
+        float[] params() {
+            return params;
+        }
+
+        float[] state() {
+            return state;
+        }
+
+        private void writeObject(ObjectOutputStream out) throws IOException {
+            out.defaultWriteObject();
+            FloatArrays.write(out, params);
+            FloatArrays.write(out, state);
+        }
+
+        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            params = FloatArrays.read(in);
+            state = FloatArrays.read(in);
+        }
+    }
 
     /** Sums over the workers of a round (or one worker's result). */
     static final class Sum implements Serializable {
+        private static final long serialVersionUID = 1L;
         int replicas;
         long steps;          // the most minibatches one worker fitted: the round's steps
         long minibatches;
         long windows;
         double loss;         // summed mean loss per token of every minibatch
         long fitNanos;       // the longest time one worker spent fitting (building minibatches included)
-        float[] params;
-        float[] state;
+        transient float[] params;
+        transient float[] state;
+
+        /** {@code sum / replicas}, in place. */
+        float[] mean(float[] sum) {
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] /= replicas;
+            }
+            return sum;
+        }
 
         Sum add(Sum o) {
             if (o.replicas == 0) {
@@ -133,6 +178,18 @@ final class ParameterAveraging implements RoundTrainer {
                 state[i] += o.state[i];
             }
             return this;
+        }
+
+        private void writeObject(ObjectOutputStream out) throws IOException {
+            out.defaultWriteObject();
+            FloatArrays.write(out, params);
+            FloatArrays.write(out, state);
+        }
+
+        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            params = FloatArrays.read(in);
+            state = FloatArrays.read(in);
         }
     }
 }

@@ -76,7 +76,7 @@ final class Replica {
     /** The round's starting point: parameters, optimizer state, global step and epoch. */
     void load(float[] params, float[] state, long step, int epoch) {
         load(params);
-        setOptimizerState(net, Nd4j.createFromArray(state));
+        setOptimizerState(net, state);
         // The learning-rate schedule reads the global step.
         net.getLayerWiseConfigurations().setIterationCount((int) step);
         net.getLayerWiseConfigurations().setEpochCount(epoch - 1);
@@ -84,7 +84,7 @@ final class Replica {
 
     /** Parameters alone (evaluation). */
     void load(float[] params) {
-        net.setParams(Nd4j.createFromArray(params).reshape(net.params().shape()));
+        FloatArrays.copyInto(params, net.params());
     }
 
     /** The negative log-likelihood of the minibatch's next ids, summed over its predicted tokens (nats). */
@@ -101,7 +101,7 @@ final class Replica {
     }
 
     float[] params() {
-        return net.params().toFloatVector();
+        return FloatArrays.copyOf(net.params());
     }
 
     float[] state() {
@@ -111,14 +111,14 @@ final class Replica {
     /** A network's optimizer (updater) state as one flat vector; empty for an optimizer without state. */
     static float[] optimizerState(MultiLayerNetwork net) {
         INDArray stateView = net.getUpdater().getStateViewArray();
-        return stateView == null ? new float[0] : stateView.toFloatVector();
+        return stateView == null ? new float[0] : FloatArrays.copyOf(stateView);
     }
 
     /** Sets a network's optimizer state from a flat vector of {@link #optimizerState}'s layout. */
-    static void setOptimizerState(MultiLayerNetwork net, INDArray state) {
+    static void setOptimizerState(MultiLayerNetwork net, float[] state) {
         INDArray stateView = net.getUpdater().getStateViewArray();
         if (stateView != null) {
-            stateView.assign(state.reshape(stateView.shape()));
+            FloatArrays.copyInto(state, stateView);
         }
     }
 
