@@ -258,9 +258,15 @@ public final class TrainJob implements Callable<Integer> {
     }
 
     /** A held-out split's windows (cached, counted and checked) and the bytes of the text its targets stand for. */
-    private static TrainingLoop.HeldOut heldOut(SparkSession spark, JavaSparkContext sc, ShardedCorpus corpus,
+    static TrainingLoop.HeldOut heldOut(SparkSession spark, JavaSparkContext sc, ShardedCorpus corpus,
                                                 String split, StorageLevel storage) {
-        JavaRDD<int[]> windows = corpus.windows(spark, split).persist(storage);
+        JavaRDD<int[]> windows = corpus.windows(spark, split);
+        // A split written as one shard would be scored by one task, on one core; spread it over
+        // the cluster's task slots (one shuffle, before it is cached).
+        if (windows.getNumPartitions() < sc.defaultParallelism()) {
+            windows = windows.repartition(sc.defaultParallelism());
+        }
+        windows = windows.persist(storage);
         return new TrainingLoop.HeldOut(windows, corpus.checkedCount(windows, split), corpus.targetBytes(sc, windows));
     }
 

@@ -88,6 +88,13 @@ class EndToEndTest {
         ShardedCorpus corpus = ShardedCorpus.open(data.toString(), sc.hadoopConfiguration());
         assertEquals(corpus.tokenizer(), checkpoint.tokenizer());
         JavaRDD<int[]> validation = corpus.windows(spark, "validation");
+        // The validation split is one shard; training scores it on both local workers, all of it.
+        assertEquals(1, validation.getNumPartitions());
+        TrainingLoop.HeldOut spread = TrainJob.heldOut(spark, sc, corpus, "validation",
+                org.apache.spark.storage.StorageLevel.MEMORY_ONLY());
+        assertEquals(List.of(true, true), spread.windows().glom().map(p -> !p.isEmpty()).collect());
+        assertEquals(validation.count(), spread.sequences());
+        spread.windows().unpersist(false);
         double reloaded = ValidationEvaluator.evaluate(sc, checkpoint.network(), validation, 16, corpus.tokenizer().vocabSize(), false).loss();
         assertEquals(result.validationLoss(), reloaded, 1e-5);
         assertEquals(2, new CheckpointStore(run.toString(), sc.hadoopConfiguration()).list().size(), "keep-last 2");
