@@ -50,7 +50,8 @@ final class ParameterAveraging implements RoundTrainer {
 
     @Override
     public Round fit(JavaRDD<int[]> round, long step, int epoch) {
-        Broadcast<Start> start = sc.broadcast(new Start(FloatArrays.copyOf(net.params()), Replica.optimizerState(net), step, epoch));
+        Vectors model = new Vectors(FloatArrays.copyOf(net.params()), Replica.optimizerState(net));
+        Broadcast<Start> start = sc.broadcast(new Start(model, step, epoch));
         try {
             Replicas.Spec spec = this.spec;
             int batch = this.batch;
@@ -64,8 +65,8 @@ final class ParameterAveraging implements RoundTrainer {
             if (sum.replicas == 0) {
                 return new Round(0, 0, Double.NaN, 0);
             }
-            FloatArrays.copyInto(sum.mean(sum.params), net.params());
-            Replica.setOptimizerState(net, sum.mean(sum.state));
+            FloatArrays.copyInto(sum.mean(sum.model.params), net.params());
+            Replica.setOptimizerState(net, sum.mean(sum.model.state));
             return new Round(sum.steps, sum.windows, sum.loss / sum.minibatches, sum.fitNanos);
         } finally {
             start.destroy(false);
@@ -81,7 +82,7 @@ final class ParameterAveraging implements RoundTrainer {
         }
         Replica replica = Replicas.borrow(spec);
         try {
-            replica.load(start.params, start.state, start.step, start.epoch);
+            replica.load(start.model().params, start.model().state, start.step(), start.epoch());
             Nd4j.getRandom().setSeed(seed);   // dropout draws from the round's and worker's seed
             long t0 = System.nanoTime();
             Iterator<DataSet> batches = SequenceBatches.batches(windows, batch, vocab, format);
@@ -94,8 +95,7 @@ final class ParameterAveraging implements RoundTrainer {
             out.fitNanos = System.nanoTime() - t0;
             out.replicas = 1;
             out.steps = out.minibatches;
-            out.params = replica.params();
-            out.state = replica.state();
+            out.model = new Vectors(replica.params(), replica.state());
             return out;
         } finally {
             Replicas.giveBack(spec, replica);
@@ -103,26 +103,20 @@ final class ParameterAveraging implements RoundTrainer {
     }
 
     /** What every worker starts a round from. */
-    static final class Start implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private transient float[] params;
-        private transient float[] state;
-        private final long step;
-        private final int epoch;
+    record Start(Vectors model, long step, int epoch) implements Serializable {}
 
-        Start(float[] params, float[] state, long step, int epoch) {
+    /**
+     * A network's parameters and optimizer state as flat vectors, serialized as raw bytes
+     * ({@link FloatArrays}): 89 MB a worker and a round for the 8k-vocabulary GPT.
+     */
+    static final class Vectors implements Serializable {
+        private static final long serialVersionUID = 1L;
+        transient float[] params;
+        transient float[] state;
+
+        Vectors(float[] params, float[] state) {
             this.params = params;
             this.state = state;
-            this.step = step;
-            this.epoch = epoch;
-        }
-
-        float[] params() {
-            return params;
-        }
-
-        float[] state() {
-            return state;
         }
 
         private void writeObject(ObjectOutputStream out) throws IOException {
@@ -147,8 +141,7 @@ final class ParameterAveraging implements RoundTrainer {
         long windows;
         double loss;         // summed mean loss per token of every minibatch
         long fitNanos;       // the longest time one worker spent fitting (building minibatches included)
-        transient float[] params;
-        transient float[] state;
+        Vectors model;       // summed
 
         /** {@code sum / replicas}, in place. */
         float[] mean(float[] sum) {
@@ -171,25 +164,15 @@ final class ParameterAveraging implements RoundTrainer {
             minibatches += o.minibatches;
             windows += o.windows;
             loss += o.loss;
-            for (int i = 0; i < params.length; i++) {
-                params[i] += o.params[i];
-            }
-            for (int i = 0; i < state.length; i++) {
-                state[i] += o.state[i];
-            }
+            add(model.params, o.model.params);
+            add(model.state, o.model.state);
             return this;
         }
 
-        private void writeObject(ObjectOutputStream out) throws IOException {
-            out.defaultWriteObject();
-            FloatArrays.write(out, params);
-            FloatArrays.write(out, state);
-        }
-
-        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-            in.defaultReadObject();
-            params = FloatArrays.read(in);
-            state = FloatArrays.read(in);
+        private static void add(float[] into, float[] values) {
+            for (int i = 0; i < into.length; i++) {
+                into[i] += values[i];
+            }
         }
     }
 }

@@ -29,29 +29,33 @@ class FloatArraysTest {
         params[3] = Float.MIN_VALUE;
         float[] state = random(16_384 * 2, 2);
 
-        ParameterAveraging.Start start = roundTrip(new ParameterAveraging.Start(params, state, 1234, 5));
-        assertArrayEquals(params, start.params());
-        assertArrayEquals(state, start.state());
+        ParameterAveraging.Start start = roundTrip(new ParameterAveraging.Start(
+                new ParameterAveraging.Vectors(params, state), 1234, 5));
+        assertArrayEquals(params, start.model().params);
+        assertArrayEquals(state, start.model().state);
+        assertEquals(1234, start.step());
+        assertEquals(5, start.epoch());
 
         ParameterAveraging.Sum sum = new ParameterAveraging.Sum();
         sum.replicas = 2;
         sum.steps = 10;
         sum.windows = 160;
         sum.loss = 12.5;
-        sum.params = params;
-        sum.state = new float[0];
+        sum.model = new ParameterAveraging.Vectors(params, new float[0]);
         ParameterAveraging.Sum back = roundTrip(sum);
         assertEquals(2, back.replicas);
         assertEquals(10, back.steps);
         assertEquals(160, back.windows);
         assertEquals(12.5, back.loss);
-        assertArrayEquals(params, back.params);
-        assertArrayEquals(new float[0], back.state);
+        assertArrayEquals(params, back.model.params);
+        assertArrayEquals(new float[0], back.model.state);
 
         ParameterAveraging.Sum empty = roundTrip(new ParameterAveraging.Sum());   // a worker with no windows
         assertEquals(0, empty.replicas);
-        assertNull(empty.params);
-        assertNull(empty.state);
+        assertNull(empty.model);
+        ParameterAveraging.Vectors none = roundTrip(new ParameterAveraging.Vectors(null, null));
+        assertNull(none.params);
+        assertNull(none.state);
     }
 
     @Test
