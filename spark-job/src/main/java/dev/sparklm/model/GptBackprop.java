@@ -248,7 +248,7 @@ public final class GptBackprop {
             headsGradient(b, b.dv, li, "v", gradients, s.a1, 1);
             normBackward(b, b.rc2, li, "lnag", "lnab", s.xhat1, s.rstd1, gradients);
         }
-        embedBackward(id, dx, gradients);
+        embedBackward(b, id, dx, gradients);
     }
 
     // The loops below are methods of their own, not inline in forward and backward: the JIT then
@@ -273,10 +273,12 @@ public final class GptBackprop {
     }
 
     /** Embedding gradients: position rows summed over the batch, token rows summed per id. */
-    private void embedBackward(int[] id, float[] dx, Map<String, INDArray> gradients) {
+    private void embedBackward(Buffers b, int[] id, float[] dx, Map<String, INDArray> gradients) {
         int c = channels;
-        float[] dPos = new float[context * c];
-        float[] dToken = new float[vocab * c];
+        float[] dPos = b.positionGradient;
+        float[] dToken = b.tokenGradient;
+        Arrays.fill(dPos, 0);
+        Arrays.fill(dToken, 0);
         for (int r = 0; r < id.length; r++) {
             int t = r % context;
             int to = id[r] * c;
@@ -493,7 +495,7 @@ public final class GptBackprop {
 
     /** The final norm's output with a column of ones: [N, C + 1], so the bias is one more row of weights. */
     private void writeHeadInput(Buffers b) {
-        float[] h = new float[b.rows * (channels + 1)];
+        float[] h = b.headInputFloats;
         for (int r = 0; r < b.rows; r++) {
             System.arraycopy(b.rowsByChannels, r * channels, h, r * (channels + 1), channels);
             h[r * (channels + 1) + channels] = 1;
@@ -714,6 +716,11 @@ public final class GptBackprop {
         final float[] scoresFloats;
         final float[] xhatF;
         final float[] rstdF;
+        // Heap arrays of a vocabulary's or the output layer's size: 2-8 MB each, which G1
+        // allocates as humongous objects, each a trigger for a collection when made per step.
+        final float[] tokenGradient;
+        final float[] positionGradient;
+        final float[] headInputFloats;
         final INDArray rc;
         final INDArray rc2;
         final INDArray rh;
@@ -746,6 +753,9 @@ public final class GptBackprop {
             scoresFloats = new float[batch * heads * context * context];
             xhatF = new float[rows * channels];
             rstdF = new float[rows];
+            tokenGradient = new float[vocab * channels];
+            positionGradient = new float[context * channels];
+            headInputFloats = new float[rows * (channels + 1)];
             rc = Nd4j.create(DataType.FLOAT, rows, channels);
             rc2 = Nd4j.create(DataType.FLOAT, rows, channels);
             rh = Nd4j.create(DataType.FLOAT, rows, hidden);
