@@ -6,7 +6,9 @@ import java.io.ObjectOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Moves the model's flat float vectors (parameters, optimizer state: 89 MB a worker and a round
@@ -54,29 +56,37 @@ final class FloatArrays {
         return values;
     }
 
-    /** A float array's values (a network's flat parameter or state vector) on the heap, in one bulk copy. */
+    /** A float vector's values (a network's flat parameter or state vector) on the heap, in one bulk copy. */
     static float[] copyOf(INDArray source) {
-        if (source.elementWiseStride() != 1 || source.dataType() != org.nd4j.linalg.api.buffer.DataType.FLOAT) {
+        FloatBuffer buffer = contiguous(source);
+        if (buffer == null) {
             return source.toFloatVector();
         }
         float[] values = new float[(int) source.length()];
-        FloatBuffer buffer = source.data().asNioFloat();
-        buffer.position((int) source.offset());
         buffer.get(values);
         return values;
     }
 
-    /** Copies {@code values} into a float array of as many elements (a network's flat parameter or state vector). */
+    /** Copies {@code values} into a float vector of as many elements (a network's flat parameter or state vector). */
     static void copyInto(float[] values, INDArray target) {
         if (target.length() != values.length) {
             throw new IllegalArgumentException("a vector of " + values.length + " values for an array of " + target.length());
         }
-        if (target.elementWiseStride() == 1 && target.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT) {
-            FloatBuffer buffer = target.data().asNioFloat();
-            buffer.position((int) target.offset());
-            buffer.put(values);
+        FloatBuffer buffer = contiguous(target);
+        if (buffer == null) {
+            target.assign(Nd4j.createFromArray(values).reshape(target.ordering(), target.shape()));
         } else {
-            target.assign(org.nd4j.linalg.factory.Nd4j.createFromArray(values).reshape(target.ordering(), target.shape()));
+            buffer.put(values);
         }
+    }
+
+    /** The array's native buffer positioned at its first element, or null when its elements are not adjacent floats. */
+    private static FloatBuffer contiguous(INDArray a) {
+        if (a.elementWiseStride() != 1 || a.dataType() != DataType.FLOAT) {
+            return null;
+        }
+        FloatBuffer buffer = a.data().asNioFloat();
+        buffer.position((int) a.offset());
+        return buffer;
     }
 }

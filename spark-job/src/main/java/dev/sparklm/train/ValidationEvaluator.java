@@ -51,7 +51,7 @@ public final class ValidationEvaluator {
                                   int batchSize, int vocabSize, boolean direct) {
         Replicas.Spec spec = Replicas.Spec.of(net, 0, direct);
         RNNFormat format = LanguageModels.outputFormat(net);
-        Broadcast<float[]> params = sc.broadcast(net.params().toFloatVector());
+        Broadcast<float[]> params = sc.broadcast(FloatArrays.copyOf(net.params()));
         try {
             Tuple2<Double, Long> total = windows.mapPartitions(it -> {
                 double nll = 0;
