@@ -8,13 +8,12 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import opennlp.tools.langdetect.Language;
-import opennlp.tools.langdetect.LanguageDetectorME;
 import opennlp.tools.langdetect.LanguageDetectorModel;
 
 /**
- * Language identification with Apache OpenNLP's detector and its published model
- * (langdetect-183.bin: 103 languages, ISO 639-3 codes such as "eng", 10 MB; chosen over lingua,
- * whose full model set is hundreds of MB). The first {@code maxChars} characters decide; a
+ * Language identification with Apache OpenNLP's published model (langdetect-183.bin: 103
+ * languages, ISO 639-3 codes such as "eng", 10 MB; chosen over lingua, whose full model set is
+ * hundreds of MB), evaluated as OpenNLP's detector does by {@link NGramLanguageDetector}. The first {@code maxChars} characters decide; a
  * document is kept if its best language is allowed with at least {@code minConfidence}.
  * The language is written to the document either way.
  */
@@ -31,11 +30,9 @@ public final class LanguageFilter implements DocumentStage {
         this.maxChars = maxChars;
     }
 
-    /** One model per JVM (loading takes about a second); detectors are cheap, one per thread. */
+    /** One model per JVM (loading takes about a second); the detector keeps its scratch arrays per thread. */
     private static final class Holder {
-        static final LanguageDetectorModel MODEL_INSTANCE = load();
-        static final ThreadLocal<LanguageDetectorME> DETECTOR =
-                ThreadLocal.withInitial(() -> new LanguageDetectorME(MODEL_INSTANCE));
+        static final NGramLanguageDetector DETECTOR = new NGramLanguageDetector(load());
 
         private static LanguageDetectorModel load() {
             try (InputStream in = LanguageFilter.class.getResourceAsStream(MODEL)) {
@@ -68,6 +65,6 @@ public final class LanguageFilter implements DocumentStage {
 
     public Language detect(String text) {
         String sample = text.length() > maxChars ? text.substring(0, maxChars) : text;
-        return Holder.DETECTOR.get().predictLanguage(sample);
+        return Holder.DETECTOR.predictLanguage(sample);
     }
 }

@@ -1,0 +1,110 @@
+package dev.sparklm.preprocess.filter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import opennlp.tools.langdetect.Language;
+import opennlp.tools.langdetect.LanguageDetectorME;
+import opennlp.tools.langdetect.LanguageDetectorModel;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The detector against OpenNLP's own {@code LanguageDetectorME} on the same model, text by text. */
+class NGramLanguageDetectorTest {
+    static LanguageDetectorModel model;
+
+    @BeforeAll
+    static void load() throws IOException {
+        try (InputStream in = NGramLanguageDetectorTest.class.getResourceAsStream("/langdetect-183.bin")) {
+            model = new LanguageDetectorModel(in);
+        }
+    }
+
+    /**
+     * Texts that reach every normalizer (URLs, e-mail addresses, hashtags, "rt", faces, laughs,
+     * digits, emoji, runs of spaces and letters), every case mapping (dotted capital I,
+     * supplementary capitals) and many languages, mixed so that confidences spread from near
+     * certain to near uniform, where the default threshold (0.1) decides.
+     */
+    @Test
+    void predictsWhatOpenNlpPredicts() throws IOException {
+        String shakespeare = Files.readString(Path.of("..", "data", "tinyshakespeare", "input.txt"), StandardCharsets.UTF_8);
+        String[] pools = {
+                FilterTestSupport.GOOD, LanguageFilterTest.GERMAN, LanguageFilterTest.FRENCH,
+                "Съешь же ещё этих мягких французских булок, да выпей чаю. Широкая электрификация южных губерний",
+                "Ξεσκεπάζω την ψυχοφθόρα βδελυγμία. Η γλώσσα μου έδωσαν ελληνική το σπίτι φτωχικό",
+                "天地玄黄宇宙洪荒日月盈昃辰宿列张寒来暑往秋收冬藏 いろはにほへとちりぬるを 키스의 고유조건은 입술끼리 만나야 하고",
+                "Pchnąć w tę łódź jeża lub ośm skrzyń fig. Příliš žluťoučký kůň úpěl ďábelské ódy. Árvíztűrő tükörfúrógép",
+                "El veloz murciélago hindú comía feliz cardillo y kiwi. A ligeira raposa marrom saltou sobre o cão",
+                "نص حكيم له سر قاطع وذو شأن عظيم مكتوب على ثوب أخضر ومغلف بجلد أزرق כך התרסקות נפץ על גוזל קטן",
+                "http://example.com/a?b=c&d=1 https://x.org/#top mail me: first.last+tag@mail-host.example.co "
+                        + "#hashtag @user rt: RT rt :) ;-P x-d XO hahaha jijiji hehe 12345 3.14 0x1F 😀😃 🇩🇪 "
+                        + "aaaaargh !!!!!! ...... İstanbul İİ 𐐀𐐁𐐂 Σίσυφος ǅemal ﬃ ß ẞ \t\t  \n\n\n  \u0000 \u00ad",
+        };
+        SplittableRandom random = new SplittableRandom(7);
+        List<String> texts = new ArrayList<>(List.of("", " ", "a", "ok", "İ", "😀", "\uD800", "12 34", "hahahaha"));
+        for (int i = 0; i < 1500; i++) {
+            StringBuilder sb = new StringBuilder();
+            int pieces = 1 + random.nextInt(6);
+            for (int p = 0; p < pieces; p++) {
+                String pool = random.nextInt(4) == 0 ? shakespeare : pools[random.nextInt(pools.length)];
+                int from = random.nextInt(pool.length());
+                int to = Math.min(pool.length(), from + 1 + random.nextInt(random.nextBoolean() ? 40 : 600));
+                sb.append(pool, from, to);
+                if (random.nextInt(5) == 0) {
+                    sb.append(random.nextBoolean() ? sb.toString().toUpperCase(java.util.Locale.ROOT) : " ");
+                }
+            }
+            if (random.nextInt(10) == 0) {   // raw code units, unpaired surrogates included
+                for (int c = random.nextInt(30); c > 0; c--) {
+                    sb.insert(random.nextInt(sb.length() + 1), (char) random.nextInt(0x10000));
+                }
+            }
+            texts.add(sb.toString());
+        }
+
+        LanguageDetectorME openNlp = new LanguageDetectorME(model);
+        NGramLanguageDetector fast = new NGramLanguageDetector(model);
+        Map<String, Integer> languages = new HashMap<>();
+        int nearThreshold = 0;
+        for (String text : texts) {
+            Language expected = openNlp.predictLanguage(text);
+            Language actual = fast.predictLanguage(text);
+            assertEquals(expected.getLang(), actual.getLang(), () -> "language of '" + text + "'");
+            assertEquals(expected.getConfidence(), actual.getConfidence(), 1e-12 * expected.getConfidence(),
+                    () -> "confidence of '" + text + "'");
+            languages.merge(expected.getLang(), 1, Integer::sum);
+            if (expected.getConfidence() > 0.05 && expected.getConfidence() < 0.2) {
+                nearThreshold++;
+            }
+        }
+        assertTrue(languages.size() >= 15, "too few languages to mean much: " + languages);
+        assertTrue(nearThreshold >= 20, "too few confidences near the threshold: " + nearThreshold);
+    }
+
+    @Test
+    void aThreadsCallsDoNotLeakIntoEachOther() throws Exception {
+        NGramLanguageDetector fast = new NGramLanguageDetector(model);
+        Language german = fast.predictLanguage(LanguageFilterTest.GERMAN);
+        // Many calls in between (their stamps) and one from another thread must not change it.
+        for (int i = 0; i < 1000; i++) {
+            fast.predictLanguage(FilterTestSupport.GOOD.substring(0, i % 200));
+        }
+        Thread other = new Thread(() -> fast.predictLanguage(LanguageFilterTest.FRENCH));
+        other.start();
+        other.join();
+        Language again = fast.predictLanguage(LanguageFilterTest.GERMAN);
+        assertEquals(german.getLang(), again.getLang());
+        assertEquals(german.getConfidence(), again.getConfidence(), 0.0);
+    }
+}
