@@ -42,4 +42,29 @@ class TextNormalizerTest {
             assertEquals(expected, TextNormalizer.trimLines(text.toString()), "for " + text.toString().replace("\n", "\\n"));
         }
     }
+
+    /** The line-break and invisible-character passes against the regular expressions they replaced. */
+    @Test
+    void lineBreaksAndInvisiblesMatchTheRegexDefinitionsOnRandomText() {
+        java.util.regex.Pattern lineBreaks = java.util.regex.Pattern.compile("\r\n?|[\u2028\u2029\u0085]");
+        java.util.regex.Pattern invisible = java.util.regex.Pattern.compile(
+                "[\\x00-\\x08\\x0B-\\x1F\\x7F-\\x9F\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF\u00AD]");
+        java.util.Random random = new java.util.Random(5);
+        char[] alphabet = {'a', 'b', '\r', '\r', '\n', '\n', '\t', '\u2028', '\u2029', '\u0085', '\u00e9', '\u00a0'};
+        int changed = 0;
+        for (int t = 0; t < 20_000; t++) {
+            StringBuilder text = new StringBuilder();
+            for (int k = random.nextInt(30); k > 0; k--) {
+                // Every char near the invisible ranges' edges now and then, else the alphabet.
+                text.append(random.nextInt(4) == 0 ? (char) random.nextInt(0x2100) : random.nextInt(20) == 0
+                        ? (char) (0xFEF0 + random.nextInt(32)) : alphabet[random.nextInt(alphabet.length)]);
+            }
+            String s = text.toString();
+            String breaks = lineBreaks.matcher(s).replaceAll("\n");
+            assertEquals(breaks, TextNormalizer.unifyLineBreaks(s), "line breaks of " + s);
+            assertEquals(invisible.matcher(s).replaceAll(""), TextNormalizer.removeInvisible(s), "invisibles of " + s);
+            changed += breaks.equals(s) ? 0 : 1;
+        }
+        assertEquals(true, changed > 5_000, changed + " texts changed");
+    }
 }

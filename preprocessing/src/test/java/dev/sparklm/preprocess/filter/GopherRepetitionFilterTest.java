@@ -17,6 +17,24 @@ class GopherRepetitionFilterTest {
     final GopherRepetitionFilter filter = new GopherRepetitionFilter(DEFAULTS.gopherRepetition());
 
     @Test
+    void splitsAtNewlineRunsAsTheRegexDoes() {
+        Random random = new Random(11);
+        String alphabet = "ab \n\n\n\r\t";
+        List<String> texts = new ArrayList<>(List.of("", "\n", "\n\n", "a", "a\n", "\na", "a\n\n\nb\n"));
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder sb = new StringBuilder();
+            for (int c = random.nextInt(25); c > 0; c--) {
+                sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            texts.add(sb.toString());
+        }
+        for (String t : texts) {
+            assertEquals(List.of(t.split("\n\n+")), List.of(GopherRepetitionFilter.splitAtNewlines(t, 2)), t);
+            assertEquals(List.of(t.split("\n+")), List.of(GopherRepetitionFilter.splitAtNewlines(t, 1)), t);
+        }
+    }
+
+    @Test
     void keepsOrdinaryProse() {
         assertNull(filter.check(GOOD));
     }
