@@ -8,8 +8,6 @@ import opennlp.tools.langdetect.LanguageDetectorFactory;
 import opennlp.tools.langdetect.LanguageDetectorModel;
 import opennlp.tools.ml.maxent.GISModel;
 import opennlp.tools.ml.model.Context;
-import opennlp.tools.util.normalizer.AggregateCharSequenceNormalizer;
-import opennlp.tools.util.normalizer.CharSequenceNormalizer;
 import opennlp.tools.util.normalizer.EmojiCharSequenceNormalizer;
 import opennlp.tools.util.normalizer.NumberCharSequenceNormalizer;
 import opennlp.tools.util.normalizer.ShrinkCharSequenceNormalizer;
@@ -29,11 +27,6 @@ import opennlp.tools.util.normalizer.UrlCharSequenceNormalizer;
 public final class NGramLanguageDetector {
     private static final int MAX_GRAM = 3;
 
-    // The normalizers of LanguageDetectorFactory.getContextGenerator(), in its order.
-    private static final CharSequenceNormalizer NORMALIZER = new AggregateCharSequenceNormalizer(
-            EmojiCharSequenceNormalizer.getInstance(), UrlCharSequenceNormalizer.getInstance(),
-            TwitterCharSequenceNormalizer.getInstance(), NumberCharSequenceNormalizer.getInstance(),
-            ShrinkCharSequenceNormalizer.getInstance());
 
     private final String[] languages;
     private final long[] keys;            // open addressing; 0 = empty (every key holds its length, so none is 0)
@@ -97,7 +90,7 @@ public final class NGramLanguageDetector {
 
     /** The most probable language of {@code text} and its probability, as {@code LanguageDetectorME.predictLanguage}. */
     public Language predictLanguage(CharSequence text) {
-        char[] chars = lowerCase(NORMALIZER.normalize(text));
+        char[] chars = lowerCase(normalize(text));
         Scratch s = scratch.get();
         if (++s.call == 0) {   // wrapped: forget every stamp
             Arrays.fill(s.seenIn, 0);
@@ -133,6 +126,40 @@ public final class NGramLanguageDetector {
             }
         }
         return new Language(languages[best], sums[best] / normal);
+    }
+
+    /**
+     * The normalizers of {@code LanguageDetectorFactory.getContextGenerator()}, in its order, each
+     * skipped where a scan shows its patterns cannot match (each pattern's regex engine otherwise
+     * tries every position): the emoji class, as OpenNLP writes it, is '-' and everything from
+     * U+D83C up; URLs start "http" and mail addresses hold '@'; numbers are ASCII digits.
+     */
+    static CharSequence normalize(CharSequence text) {
+        CharSequence s = text;
+        if (any(s, c -> c == '-' || c >= 0xD83C)) {
+            s = EmojiCharSequenceNormalizer.getInstance().normalize(s);
+        }
+        if (any(s, c -> c == '@') || s.toString().contains("http")) {
+            s = UrlCharSequenceNormalizer.getInstance().normalize(s);
+        }
+        s = TwitterCharSequenceNormalizer.getInstance().normalize(s);
+        if (any(s, c -> c >= '0' && c <= '9')) {
+            s = NumberCharSequenceNormalizer.getInstance().normalize(s);
+        }
+        return ShrinkCharSequenceNormalizer.getInstance().normalize(s);
+    }
+
+    private interface CharTest {
+        boolean test(char c);
+    }
+
+    private static boolean any(CharSequence s, CharTest test) {
+        for (int i = 0; i < s.length(); i++) {
+            if (test.test(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** OpenNLP's {@code StringUtil.toLowerCaseCharBuffer}: code point by code point into a buffer of the input's length. */

@@ -16,6 +16,13 @@ import java.util.SplittableRandom;
 import opennlp.tools.langdetect.Language;
 import opennlp.tools.langdetect.LanguageDetectorME;
 import opennlp.tools.langdetect.LanguageDetectorModel;
+import opennlp.tools.util.normalizer.AggregateCharSequenceNormalizer;
+import opennlp.tools.util.normalizer.CharSequenceNormalizer;
+import opennlp.tools.util.normalizer.EmojiCharSequenceNormalizer;
+import opennlp.tools.util.normalizer.NumberCharSequenceNormalizer;
+import opennlp.tools.util.normalizer.ShrinkCharSequenceNormalizer;
+import opennlp.tools.util.normalizer.TwitterCharSequenceNormalizer;
+import opennlp.tools.util.normalizer.UrlCharSequenceNormalizer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -90,6 +97,28 @@ class NGramLanguageDetectorTest {
         }
         assertTrue(languages.size() >= 15, "too few languages to mean much: " + languages);
         assertTrue(nearThreshold >= 20, "too few confidences near the threshold: " + nearThreshold);
+    }
+
+    /** The normalizers, each skipped where it cannot match, against OpenNLP's chain of all five. */
+    @Test
+    void normalizesAsOpenNlpsChainDoes() {
+        CharSequenceNormalizer openNlp = new AggregateCharSequenceNormalizer(EmojiCharSequenceNormalizer.getInstance(),
+                UrlCharSequenceNormalizer.getInstance(), TwitterCharSequenceNormalizer.getInstance(),
+                NumberCharSequenceNormalizer.getInstance(), ShrinkCharSequenceNormalizer.getInstance());
+        String[] pieces = {"a", "b", "x", "-", " ", "  ", "\n", "http", "https://", "e.org/x", "@", "mail", "#", "rt ",
+                "RT:", "7", "42", "haha", "JIJI", ":)", ";-P", "aaa", "😀", "\uD83C", "\uDFFF", "\uFF41", "\uD7FF", "İ"};
+        SplittableRandom random = new SplittableRandom(3);
+        int skipped = 0;
+        for (int i = 0; i < 30_000; i++) {
+            StringBuilder sb = new StringBuilder();
+            for (int p = random.nextInt(12); p > 0; p--) {
+                sb.append(pieces[random.nextInt(pieces.length)]);
+            }
+            String text = sb.toString();
+            assertEquals(openNlp.normalize(text).toString(), NGramLanguageDetector.normalize(text).toString(), text);
+            skipped += text.indexOf('@') < 0 && !text.contains("http") ? 1 : 0;
+        }
+        assertTrue(skipped > 5_000 && skipped < 25_000, skipped + " texts without a URL or an address");
     }
 
     @Test
