@@ -64,8 +64,8 @@ final class TokenizerTraining {
         long minChunk = o.minChunkFrequency();
         JavaPairRDD<String, Long> chunks = docs.mapPartitionsToPair(it -> {
                     // Count within the partition first: most chunks repeat, so the shuffle is small.
-                    Map<String, Long> local = new HashMap<>();
-                    it.forEachRemaining(d -> pre.split(d, (s, e) -> local.merge(d.substring(s, e), 1L, Long::sum)));
+                    ChunkCounter local = new ChunkCounter();
+                    it.forEachRemaining(d -> pre.split(d, (s, e) -> local.add(d, s, e)));
                     List<Tuple2<String, Long>> out = new ArrayList<>(local.size());
                     local.forEach((k, v) -> out.add(new Tuple2<>(k, v)));
                     return out.iterator();
