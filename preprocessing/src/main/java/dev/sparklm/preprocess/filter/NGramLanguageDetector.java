@@ -1,7 +1,10 @@
 package dev.sparklm.preprocess.filter;
 
 import dev.sparklm.io.Hashing;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import opennlp.tools.langdetect.Language;
 import opennlp.tools.langdetect.LanguageDetectorFactory;
@@ -33,7 +36,7 @@ public final class NGramLanguageDetector {
     private final int[] ids;              // the n-gram's index, where keys holds it
     private final int mask;
     private final int[] start;            // n-gram i's parameters: outcomes/weights[start[i] .. start[i + 1])
-    private final int[] outcomes;
+    private final short[] outcomes;
     private final double[] weights;
     private final double logPrior;        // UniformPrior: log(1 / languages)
     private final ThreadLocal<Scratch> scratch;
@@ -59,17 +62,25 @@ public final class NGramLanguageDetector {
         @SuppressWarnings("unchecked")
         Map<String, Context> grams = (Map<String, Context>) data[1];
         languages = ((String[]) data[2]).clone();
+        if (languages.length > Short.MAX_VALUE) {
+            throw new IllegalArgumentException("more languages than a short holds: " + languages.length);
+        }
         int capacity = Integer.highestOneBit(Math.max(16, grams.size() * 2 - 1)) << 1;
         keys = new long[capacity];
         ids = new int[capacity];
         mask = capacity - 1;
         start = new int[grams.size() + 1];
         int params = grams.values().stream().mapToInt(c -> c.getOutcomes().length).sum();
-        outcomes = new int[params];
+        outcomes = new short[params];
         weights = new double[params];
         int id = 0;
         int at = 0;
-        for (Map.Entry<String, Context> e : grams.entrySet()) {
+        // N-grams with many languages' weights first: they are the common ones, so the weights
+        // most documents add lie together instead of scattered over 15 MB.
+        List<Map.Entry<String, Context>> byWeights = new ArrayList<>(grams.entrySet());
+        byWeights.sort(Comparator.comparingInt((Map.Entry<String, Context> e) -> -e.getValue().getOutcomes().length)
+                .thenComparing(Map.Entry::getKey));
+        for (Map.Entry<String, Context> e : byWeights) {
             String gram = e.getKey();
             if (gram.isEmpty() || gram.length() > MAX_GRAM) {
                 throw new IllegalArgumentException("not a character 1- to 3-gram in the model: '" + gram + "'");
@@ -78,7 +89,9 @@ public final class NGramLanguageDetector {
             keys[slot] = key(gram, 0, gram.length());
             ids[slot] = id;
             Context c = e.getValue();
-            System.arraycopy(c.getOutcomes(), 0, outcomes, at, c.getOutcomes().length);
+            for (int k = 0; k < c.getOutcomes().length; k++) {
+                outcomes[at + k] = (short) c.getOutcomes()[k];
+            }
             System.arraycopy(c.getParameters(), 0, weights, at, c.getParameters().length);
             at += c.getOutcomes().length;
             start[++id] = at;
