@@ -39,12 +39,29 @@ public final class PiiRedactor implements DocumentStage {
     public void apply(Document doc, StageCounters counters) {
         String s = doc.getText();
         if (s.indexOf('@') >= 0) {
-            s = replace(s, EMAIL, PiiRedactor::mayStartEmail, EMAIL_TOKEN, "pii.email", counters);
+            s = replace(s, EMAIL, EMAIL_FIRST, PiiRedactor::mayStartEmail, EMAIL_TOKEN, "pii.email", counters);
         }
-        s = replace(s, IPV6, PiiRedactor::mayStartIpv6, IP_TOKEN, "pii.ipv6", counters);
-        s = replace(s, IPV4, PiiRedactor::mayStartIpv4, IP_TOKEN, "pii.ipv4", counters);
-        s = replace(s, PHONE, PiiRedactor::mayStartPhone, PHONE_TOKEN, "pii.phone", counters);
+        s = replace(s, IPV6, IPV6_FIRST, PiiRedactor::mayStartIpv6, IP_TOKEN, "pii.ipv6", counters);
+        s = replace(s, IPV4, IPV4_FIRST, PiiRedactor::mayStartIpv4, IP_TOKEN, "pii.ipv4", counters);
+        s = replace(s, PHONE, PHONE_FIRST, PiiRedactor::mayStartPhone, PHONE_TOKEN, "pii.phone", counters);
         doc.setText(s);
+    }
+
+    // The ASCII characters each pattern's match can begin with.
+    private static final boolean[] EMAIL_FIRST = chars("0-9", "A-Z", "a-z");
+    private static final boolean[] IPV6_FIRST = chars("0-9", "A-F", "a-f", "::");
+    private static final boolean[] IPV4_FIRST = chars("0-9");
+    private static final boolean[] PHONE_FIRST = chars("0-9", "++", "((");
+
+    /** A table of the ASCII ranges given as "a-z" (or "xx" for one character). */
+    private static boolean[] chars(String... ranges) {
+        boolean[] table = new boolean[128];
+        for (String r : ranges) {
+            for (char c = r.charAt(0); c <= r.charAt(r.length() - 1); c++) {
+                table[c] = true;
+            }
+        }
+        return table;
     }
 
     /** A cheap test that passes every index where the pattern's match could start (and few others). */
@@ -58,14 +75,18 @@ public final class PiiRedactor implements DocumentStage {
      * this the slowest stage (4 MB/s per core). Transparent bounds let the lookarounds see past
      * the region, so each match is the one find() reports.
      */
-    static String replace(String s, Pattern p, MatchStart starts, String token, String counter, StageCounters counters) {
+    static String replace(String s, Pattern p, boolean[] first, MatchStart starts, String token, String counter,
+                          StageCounters counters) {
         Matcher m = null;
         StringBuilder out = null;
         boolean found = false;
         int copied = 0;
         int n = 0;
         for (int i = 0; i < s.length(); i++) {
-            if (!starts.at(s, i)) {
+            // Every pattern's lookbehind excludes a word character before the match: only a
+            // word's start, with a character the pattern can begin with, is worth the test.
+            char c = s.charAt(i);
+            if (c >= 128 || !first[c] || (i > 0 && word(s.charAt(i - 1))) || !starts.at(s, i)) {
                 continue;
             }
             if (m == null) {
@@ -97,21 +118,11 @@ public final class PiiRedactor implements DocumentStage {
 
     /** [A-Za-z0-9_] (Java regex's \w). */
     private static boolean word(char c) {
-        return c < 128 && (Character.isLetterOrDigit(c) || c == '_');
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     }
 
     private static boolean hex(char c) {
         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    }
-
-    /** Whether {@code c} is among the {@code n} characters from {@code i}. */
-    private static boolean within(String s, int i, int n, char c) {
-        for (int k = i; k < Math.min(s.length(), i + n); k++) {
-            if (s.charAt(k) == c) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static boolean mayStartEmail(String s, int i) {
@@ -120,7 +131,20 @@ public final class PiiRedactor implements DocumentStage {
             return false;
         }
         char before = i > 0 ? s.charAt(i - 1) : ' ';
-        return !(word(before) || before == '.' || before == '+' || before == '-');
+        if (word(before) || before == '.' || before == '+' || before == '-') {
+            return false;
+        }
+        // The local part, [A-Za-z0-9][A-Za-z0-9._%+-]{0,63}, must reach an '@'.
+        for (int k = i + 1; k < Math.min(s.length(), i + 65); k++) {
+            char d = s.charAt(k);
+            if (d == '@') {
+                return true;
+            }
+            if (!(word(d) || d == '.' || d == '%' || d == '+' || d == '-')) {
+                return false;
+            }
+        }
+        return false;
     }
 
     private static boolean mayStartIpv6(String s, int i) {
@@ -129,7 +153,18 @@ public final class PiiRedactor implements DocumentStage {
             return false;
         }
         char before = i > 0 ? s.charAt(i - 1) : ' ';
-        return !(word(before) || before == ':') && within(s, i, 5, ':');
+        if (word(before) || before == ':') {
+            return false;
+        }
+        // "h:h", "h::" (1 to 4 hex digits first) or "::h": every match begins with one of them.
+        int k = i;
+        while (k < s.length() && k - i < 4 && hex(s.charAt(k))) {
+            k++;
+        }
+        if (k == i) {
+            return s.startsWith("::", i) && i + 2 < s.length() && hex(s.charAt(i + 2));
+        }
+        return k + 1 < s.length() && s.charAt(k) == ':' && (hex(s.charAt(k + 1)) || s.charAt(k + 1) == ':');
     }
 
     private static boolean mayStartIpv4(String s, int i) {
@@ -138,7 +173,28 @@ public final class PiiRedactor implements DocumentStage {
             return false;
         }
         char before = i > 0 ? s.charAt(i - 1) : ' ';
-        return !(word(before) || before == '.') && within(s, i + 1, 3, '.');
+        if (word(before) || before == '.') {
+            return false;
+        }
+        // Four runs of 1 to 3 digits joined by dots.
+        int k = i;
+        for (int group = 0; group < 4; group++) {
+            if (group > 0) {
+                if (k >= s.length() || s.charAt(k) != '.') {
+                    return false;
+                }
+                k++;
+            }
+            int digits = 0;
+            while (k < s.length() && digits < 3 && digit(s.charAt(k))) {
+                k++;
+                digits++;
+            }
+            if (digits == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean mayStartPhone(String s, int i) {
@@ -147,7 +203,35 @@ public final class PiiRedactor implements DocumentStage {
             return false;
         }
         char before = i > 0 ? s.charAt(i - 1) : ' ';
-        return !(word(before) || before == '+' || before == '.' || before == '-');
+        if (word(before) || before == '+' || before == '.' || before == '-') {
+            return false;
+        }
+        // "+d...", "(ddd)..." or "ddd.ddd" / "ddd-ddd": the three forms' beginnings.
+        if (c == '+') {
+            return i + 1 < s.length() && digit(s.charAt(i + 1));
+        }
+        if (c == '(') {
+            return digits(s, i + 1, 3) && i + 4 < s.length() && s.charAt(i + 4) == ')';
+        }
+        return digits(s, i, 3) && i + 3 < s.length() && (s.charAt(i + 3) == '.' || s.charAt(i + 3) == '-')
+                && digits(s, i + 4, 3);
+    }
+
+    private static boolean digit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /** Whether the {@code n} chars from {@code i} are all ASCII digits. */
+    private static boolean digits(String s, int i, int n) {
+        if (i + n > s.length()) {
+            return false;
+        }
+        for (int k = i; k < i + n; k++) {
+            if (!digit(s.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
