@@ -24,12 +24,11 @@ import opennlp.tools.util.normalizer.UrlCharSequenceNormalizer;
  * OpenNLP builds a hash map of n-gram buffers, copies each to a string and looks it up in the
  * model's map of strings; here an n-gram is a 64-bit key (its length and up to three chars) in
  * a table of the model's n-grams built once, and a per-thread stamp array marks the ones seen.
- * That was four fifths of the stage's time. The only difference is the order of the floating
+ * That was about four fifths of the stage's time. The only difference is the order of the floating
  * point sum over n-grams, so a confidence may differ in its last bits.
  */
 public final class NGramLanguageDetector {
     private static final int MAX_GRAM = 3;
-
 
     private final String[] languages;
     private final long[] keys;            // open addressing; 0 = empty (every key holds its length, so none is 0)
@@ -85,8 +84,9 @@ public final class NGramLanguageDetector {
             if (gram.isEmpty() || gram.length() > MAX_GRAM) {
                 throw new IllegalArgumentException("not a character 1- to 3-gram in the model: '" + gram + "'");
             }
-            int slot = slot(key(gram, 0, gram.length()));
-            keys[slot] = key(gram, 0, gram.length());
+            long key = key(gram.toCharArray(), 0, gram.length());
+            int slot = slot(key);
+            keys[slot] = key;
             ids[slot] = id;
             Context c = e.getValue();
             for (int k = 0; k < c.getOutcomes().length; k++) {
@@ -193,14 +193,6 @@ public final class NGramLanguageDetector {
             i = (i + 1) & mask;
         }
         return i;
-    }
-
-    private static long key(CharSequence s, int from, int n) {
-        long k = n;
-        for (int j = 0; j < n; j++) {
-            k = k << 16 | s.charAt(from + j);
-        }
-        return k;
     }
 
     private static long key(char[] s, int from, int n) {
