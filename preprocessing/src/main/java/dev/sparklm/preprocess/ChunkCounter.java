@@ -1,5 +1,7 @@
 package dev.sparklm.preprocess;
 
+import dev.sparklm.io.Hashing;
+
 /**
  * Counts the pre-tokenizer's chunks of a partition's documents, a chunk given as a range of its
  * document: a chunk seen before costs a hash and a comparison of its chars in place, and only a
@@ -73,12 +75,7 @@ final class ChunkCounter {
         }
     }
 
-    /** FNV-1a over the chars, finished by a multiply-shift so that the low bits mix the high ones. */
     private static int hash(String text, int start, int end) {
-        int h = 0x811C9DC5;
-        for (int i = start; i < end; i++) {
-            h = (h ^ text.charAt(i)) * 0x01000193;
-        }
-        return (int) ((h * 0x9E3779B97F4A7C15L) >>> 32);
+        return (int) Hashing.fmix64(Hashing.fnv1a(text, start, end));
     }
 }

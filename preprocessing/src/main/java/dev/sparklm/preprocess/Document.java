@@ -49,11 +49,7 @@ public class Document implements Serializable {
 
     /** FNV-1a over the source and offset, then a 64-bit finalizer: stable across JVMs and runs. */
     public static long keyOf(String source, long offset) {
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < source.length(); i++) {
-            h = (h ^ source.charAt(i)) * 0x100000001b3L;
-        }
-        return Hashing.fmix64((h ^ offset) * 0x100000001b3L);
+        return Hashing.fmix64((Hashing.fnv1a(source, 0, source.length()) ^ offset) * 0x100000001b3L);
     }
 
     public boolean kept() {

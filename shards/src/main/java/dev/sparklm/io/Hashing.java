@@ -17,6 +17,19 @@ public final class Hashing {
     }
 
     /**
+     * 64-bit FNV-1a over the chars {@code s[start, end)} (one step per char, so on Latin-1 text it
+     * is FNV-1a of the bytes). Its low bits are weak: spread it with {@link #fmix64} before
+     * taking some of them.
+     */
+    public static long fnv1a(CharSequence s, int start, int end) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = start; i < end; i++) {
+            h = (h ^ s.charAt(i)) * 0x100000001b3L;
+        }
+        return h;
+    }
+
+    /**
      * A well-spread, reproducible value per (seed, index): the index is spread by the golden
      * ratio (as SplitMix64 steps its state) before the finalizer, so neighbouring indexes and
      * seeds give unrelated values.

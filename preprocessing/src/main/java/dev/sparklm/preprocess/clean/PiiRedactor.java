@@ -64,7 +64,11 @@ public final class PiiRedactor implements DocumentStage {
         return table;
     }
 
-    /** A cheap test that passes every index where the pattern's match could start (and few others). */
+    /**
+     * A cheap test that passes every index where the pattern's match could start (and few others),
+     * asked only at a word's start whose character is in the pattern's table above: it checks the
+     * rest of the pattern's lookbehind and the fixed beginning of its forms.
+     */
     interface MatchStart {
         boolean at(String s, int i);
     }
@@ -126,12 +130,8 @@ public final class PiiRedactor implements DocumentStage {
     }
 
     private static boolean mayStartEmail(String s, int i) {
-        char c = s.charAt(i);
-        if (!(c < 128 && Character.isLetterOrDigit(c))) {
-            return false;
-        }
         char before = i > 0 ? s.charAt(i - 1) : ' ';
-        if (word(before) || before == '.' || before == '+' || before == '-') {
+        if (before == '.' || before == '+' || before == '-') {
             return false;
         }
         // The local part, [A-Za-z0-9][A-Za-z0-9._%+-]{0,63}, must reach an '@'.
@@ -148,12 +148,7 @@ public final class PiiRedactor implements DocumentStage {
     }
 
     private static boolean mayStartIpv6(String s, int i) {
-        char c = s.charAt(i);
-        if (!(hex(c) || c == ':')) {
-            return false;
-        }
-        char before = i > 0 ? s.charAt(i - 1) : ' ';
-        if (word(before) || before == ':') {
+        if (i > 0 && s.charAt(i - 1) == ':') {
             return false;
         }
         // "h:h", "h::" (1 to 4 hex digits first) or "::h": every match begins with one of them.
@@ -168,12 +163,7 @@ public final class PiiRedactor implements DocumentStage {
     }
 
     private static boolean mayStartIpv4(String s, int i) {
-        char c = s.charAt(i);
-        if (c < '0' || c > '9') {
-            return false;
-        }
-        char before = i > 0 ? s.charAt(i - 1) : ' ';
-        if (word(before) || before == '.') {
+        if (i > 0 && s.charAt(i - 1) == '.') {
             return false;
         }
         // Four runs of 1 to 3 digits joined by dots.
@@ -199,11 +189,8 @@ public final class PiiRedactor implements DocumentStage {
 
     private static boolean mayStartPhone(String s, int i) {
         char c = s.charAt(i);
-        if (!((c >= '0' && c <= '9') || c == '+' || c == '(')) {
-            return false;
-        }
         char before = i > 0 ? s.charAt(i - 1) : ' ';
-        if (word(before) || before == '+' || before == '.' || before == '-') {
+        if (before == '+' || before == '.' || before == '-') {
             return false;
         }
         // "+d...", "(ddd)..." or "ddd.ddd" / "ddd-ddd": the three forms' beginnings.

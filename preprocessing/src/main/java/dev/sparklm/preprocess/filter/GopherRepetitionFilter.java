@@ -210,15 +210,11 @@ public final class GopherRepetitionFilter extends DocumentRule {
             w.hash = new long[text.length() / 6 + 16];
             w.length = new int[w.hash.length];
             Words.forEach(text, (start, end) -> {
-                long h = 0xcbf29ce484222325L;   // FNV-1a over the chars
-                for (int i = start; i < end; i++) {
-                    h = (h ^ text.charAt(i)) * 0x100000001b3L;
-                }
                 if (w.count == w.hash.length) {
                     w.hash = Arrays.copyOf(w.hash, w.count * 2);
                     w.length = Arrays.copyOf(w.length, w.count * 2);
                 }
-                w.hash[w.count] = Hashing.fmix64(h);
+                w.hash[w.count] = Hashing.fmix64(Hashing.fnv1a(text, start, end));
                 w.length[w.count++] = end - start;
                 w.chars += end - start;
             });

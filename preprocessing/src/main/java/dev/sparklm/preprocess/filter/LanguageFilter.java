@@ -13,8 +13,9 @@ import opennlp.tools.langdetect.LanguageDetectorModel;
 /**
  * Language identification with Apache OpenNLP's published model (langdetect-183.bin: 103
  * languages, ISO 639-3 codes such as "eng", 10 MB; chosen over lingua, whose full model set is
- * hundreds of MB), evaluated as OpenNLP's detector does by {@link NGramLanguageDetector}. The first {@code maxChars} characters decide; a
- * document is kept if its best language is allowed with at least {@code minConfidence}.
+ * hundreds of MB), evaluated as OpenNLP's detector does by {@link NGramLanguageDetector}. The
+ * first {@code maxChars} characters decide; a document is kept if its best language is allowed
+ * with at least {@code minConfidence}.
  * The language is written to the document either way.
  */
 public final class LanguageFilter implements DocumentStage {
