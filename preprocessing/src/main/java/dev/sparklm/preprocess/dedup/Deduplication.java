@@ -1,30 +1,30 @@
 package dev.sparklm.preprocess.dedup;
 
-import static org.apache.spark.sql.functions.bin;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.length;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.sha2;
-
 import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaRDDLike;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.Encoders;
-import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Tuple2;
 
 /**
  * Exact and near-duplicate removal over the kept documents. Exact: SHA-256 of the normalized
@@ -33,113 +33,157 @@ import org.slf4j.LoggerFactory;
  * star, never all pairs), kept as an edge only if their signatures agree on at least
  * {@code threshold} of the hashes; connected components of those edges are the clusters, and
  * the smallest key of each survives. Only counts reach the driver.
+ *
+ * <p>Written on RDDs with one partitioner: one pass reads each text once (its hash and
+ * signature), and every later step is at most one shuffle. The same steps as Spark SQL queries
+ * made about 30 jobs whose planning and code generation took 10-14 s however few the documents.
  */
 public final class Deduplication {
     private static final Logger LOG = LoggerFactory.getLogger(Deduplication.class);
     public static final String STAGE = "dedup";
+    static final String EXACT = STAGE + ":exact-duplicate";
+    static final String NEAR = STAGE + ":near-duplicate";
+    private static final StorageLevel CACHE = StorageLevel.MEMORY_AND_DISK_SER();
 
     public record Options(boolean exact, boolean near, int shingleSize, int bands, int rows, double threshold,
                           int maxRounds, long seed) implements Serializable {}
 
     /**
      * @param drops    (key, reason) of every document to drop, reason "dedup:exact-duplicate" or
-     *                 "dedup:near-duplicate"
+     *                 "dedup:near-duplicate"; cached
      * @param counters candidate pairs, verified pairs, clusters, rounds
-     * @param cached   what dedup persisted for {@code drops}: {@link #release} it once the drops
+     * @param cached   what else dedup persisted for {@code drops}: {@link #release} it once the drops
      *                 are applied and materialized
      */
-    public record Result(Dataset<Row> drops, Map<String, Long> counters, List<Dataset<?>> cached) {
+    public record Result(Dataset<Row> drops, Map<String, Long> counters, List<JavaRDDLike<?, ?>> cached) {
         public void release() {
-            cached.forEach(d -> d.unpersist(false));
+            drops.unpersist(false);
+            cached.forEach(r -> r.rdd().unpersist(false));
         }
     }
 
     private static final StructType DROPS = new StructType().add("key", DataTypes.LongType, false)
             .add("reason", DataTypes.StringType, false);
 
+    /** What dedup reads of a document: its key, its text's SHA-256 (exact) and MinHash signature (near). */
+    record Fingerprint(long key, Digest digest, int[] signature) implements Serializable {}
+
+    /** A SHA-256 as four longs: equal texts, equal digests (a record, so it is a shuffle key). */
+    record Digest(long a, long b, long c, long d) implements Serializable {
+        static Digest of(String text) {
+            try {
+                ByteBuffer h = ByteBuffer.wrap(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+                return new Digest(h.getLong(), h.getLong(), h.getLong(), h.getLong());
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every Java runtime has SHA-256", e);
+            }
+        }
+    }
+
+    /** A band's bucket: documents with the same one agree on all of the band's rows. */
+    record Bucket(int band, long hash) implements Serializable {}
+
     private Deduplication() {}
 
     /** @param kept (key long, text string) of the documents still kept */
     public static Result run(Dataset<Row> kept, Options o) {
+        SparkSession spark = kept.sparkSession();
+        // The job sizes spark.sql.shuffle.partitions to the input and the cluster: so are these shuffles.
+        Partitioner partitioner = new HashPartitioner(Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions")));
         Map<String, Long> counters = new LinkedHashMap<>();
-        List<Dataset<?>> cached = new ArrayList<>();
-        Dataset<Row> drops = kept.sparkSession().createDataFrame(List.of(), DROPS);
-        Dataset<Row> survivors = kept;
-        if (o.exact()) {
-            Dataset<Row> ranked = kept.withColumn("hash", sha2(col("text"), 256))
-                    .withColumn("rank", row_number().over(Window.partitionBy("hash").orderBy("key")))
-                    .persist(StorageLevel.MEMORY_AND_DISK_SER());
-            cached.add(ranked);
-            drops = ranked.filter(col("rank").gt(1)).select(col("key"), lit(STAGE + ":exact-duplicate").as("reason"));
-            clusterSizes(ranked.groupBy("hash").count(), "exact", counters);
-            survivors = ranked.filter(col("rank").equalTo(1)).select("key", "text");
+        List<JavaRDDLike<?, ?>> cached = new ArrayList<>();
+        boolean exact = o.exact();
+        boolean near = o.near();
+        MinHash minHash = new MinHash(o.shingleSize(), o.bands() * o.rows(), o.seed());
+        JavaRDD<Fingerprint> prints = kept.javaRDD().map(r -> new Fingerprint(r.getLong(0),
+                exact ? Digest.of(r.getString(1)) : null, near ? minHash.signature(r.getString(1)) : null));
+
+        JavaRDD<Row> drops = JavaSparkContext.fromSparkContext(spark.sparkContext()).emptyRDD();
+        JavaRDD<Fingerprint> survivors = prints;
+        if (exact) {
+            // Documents partitioned by digest: each group of equal texts, its smallest key and
+            // size, and the documents tagged with their group all stay in that partition.
+            JavaPairRDD<Digest, Fingerprint> byDigest = prints.mapToPair(p -> new Tuple2<>(p.digest(), p)).partitionBy(partitioner);
+            JavaPairRDD<Digest, long[]> groups = byDigest.mapValues(p -> new long[] {p.key(), 1})
+                    .reduceByKey(partitioner, (x, y) -> new long[] {Math.min(x[0], y[0]), x[1] + y[1]});
+            clusterSizes(groups.values().map(g -> g[1]), "exact", counters);
+            JavaRDD<Tuple2<Fingerprint, Boolean>> tagged = byDigest.join(groups, partitioner)
+                    .values().map(t -> new Tuple2<>(t._1(), t._1().key() == t._2()[0]))
+                    .persist(CACHE);
+            cached.add(tagged);
+            drops = tagged.filter(t -> !t._2()).map(t -> RowFactory.create(t._1().key(), EXACT));
+            survivors = tagged.filter(Tuple2::_2).map(Tuple2::_1);
         }
-        if (o.near()) {
-            drops = drops.union(near(survivors, o, counters, cached));
+        if (near) {
+            drops = drops.union(near(survivors, o, partitioner, counters, cached));
         }
-        return new Result(drops, counters, cached);
+        // Cached and counted, so the planner knows their size: a few drops are broadcast to the
+        // documents, which then keep their partitions and order, instead of both being shuffled.
+        Dataset<Row> dropped = spark.createDataFrame(drops, DROPS).persist(CACHE);
+        dropped.count();
+        return new Result(dropped, counters, cached);
     }
 
-    private static Dataset<Row> near(Dataset<Row> docs, Options o, Map<String, Long> counters,
-                                     List<Dataset<?>> cached) {
-        MinHash minHash = new MinHash(o.shingleSize(), o.bands() * o.rows(), o.seed());
-        StructType sigSchema = new StructType().add("key", DataTypes.LongType, false)
-                .add("sig", DataTypes.createArrayType(DataTypes.IntegerType, false), false);
-        Dataset<Row> sigs = docs.mapPartitions((MapPartitionsFunction<Row, Row>) it -> new java.util.Iterator<Row>() {
-            public boolean hasNext() { return it.hasNext(); }
-            public Row next() {
-                Row r = it.next();
-                return RowFactory.create(r.getLong(0), minHash.signature(r.getString(1)));
-            }
-        }, Encoders.row(sigSchema)).persist(StorageLevel.MEMORY_AND_DISK_SER());
-        cached.add(sigs);
+    private static JavaRDD<Row> near(JavaRDD<Fingerprint> docs, Options o, Partitioner partitioner,
+                                     Map<String, Long> counters, List<JavaRDDLike<?, ?>> cached) {
+        JavaPairRDD<Long, int[]> signatures = docs.mapToPair(p -> new Tuple2<>(p.key(), p.signature()))
+                .partitionBy(partitioner)
+                .persist(CACHE);
+        cached.add(signatures);
 
         int bands = o.bands();
         int rows = o.rows();
-        StructType bucketSchema = new StructType().add("band", DataTypes.IntegerType).add("bucket", DataTypes.LongType)
-                .add("key", DataTypes.LongType);
-        Dataset<Row> buckets = sigs.flatMap((FlatMapFunction<Row, Row>) r -> {
-            int[] sig = toInts(r.getList(1));
-            List<Row> out = new ArrayList<>(bands);
-            for (int b = 0; b < bands; b++) {
-                out.add(RowFactory.create(b, MinHash.bandHash(sig, b, rows), r.getLong(0)));
-            }
-            return out.iterator();
-        }, Encoders.row(bucketSchema));
-        Dataset<Row> candidates = buckets
-                .withColumn("root", min("key").over(Window.partitionBy("band", "bucket")))
-                .filter(col("key").notEqual(col("root")))
-                .select(col("key").as("a"), col("root").as("b"))
-                .distinct()
-                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+        // Each bucket's documents linked to its smallest key, once per pair however many bands they share.
+        JavaPairRDD<Long, Long> candidates = signatures.flatMapToPair(s -> {
+                    List<Tuple2<Bucket, Long>> out = new ArrayList<>(bands);
+                    for (int b = 0; b < bands; b++) {
+                        out.add(new Tuple2<>(new Bucket(b, MinHash.bandHash(s._2(), b, rows)), s._1()));
+                    }
+                    return out.iterator();
+                })
+                .groupByKey(partitioner)
+                .flatMapToPair(bucket -> {
+                    long root = Long.MAX_VALUE;
+                    for (long k : bucket._2()) {
+                        root = Math.min(root, k);
+                    }
+                    List<Tuple2<Long, Long>> out = new ArrayList<>();
+                    for (long k : bucket._2()) {
+                        if (k != root) {
+                            out.add(new Tuple2<>(k, root));
+                        }
+                    }
+                    return out.iterator();
+                })
+                .distinct(partitioner.numPartitions())
+                .persist(CACHE);
         double threshold = o.threshold();
-        Dataset<Row> edges = candidates
-                .join(sigs.select(col("key").as("ka"), col("sig").as("sa")), col("a").equalTo(col("ka")))
-                .join(sigs.select(col("key").as("kb"), col("sig").as("sb")), col("b").equalTo(col("kb")))
-                .filter((org.apache.spark.api.java.function.FilterFunction<Row>) r ->
-                        MinHash.similarity(toInts(r.getList(r.fieldIndex("sa"))), toInts(r.getList(r.fieldIndex("sb")))) >= threshold)
-                .select("a", "b")
-                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+        JavaPairRDD<Long, Long> edges = candidates.join(signatures, partitioner)
+                .mapToPair(t -> new Tuple2<>(t._2()._1(), new Tuple2<>(t._1(), t._2()._2())))   // b -> (a, signature of a)
+                .join(signatures, partitioner)
+                .filter(t -> MinHash.similarity(t._2()._1()._2(), t._2()._2()) >= threshold)
+                .mapToPair(t -> new Tuple2<>(t._2()._1()._1(), t._1()))
+                .persist(CACHE);
         cached.add(edges);
         long candidatePairs = candidates.count();
         long verified = edges.count();
+        candidates.unpersist(false);
         counters.put("near.candidate-pairs", candidatePairs);
         counters.put("near.similar-pairs", verified);
-        candidates.unpersist();
         if (verified == 0) {
             counters.put("near.clusters", 0L);
-            return docs.sparkSession().createDataFrame(List.of(), DROPS);
+            return JavaSparkContext.fromSparkContext(docs.context()).emptyRDD();
         }
-        ConnectedComponents.Result cc = ConnectedComponents.of(edges, o.maxRounds());
-        Dataset<Row> labels = cc.labels().persist(StorageLevel.MEMORY_AND_DISK_SER());
+        ConnectedComponents.Result cc = ConnectedComponents.of(edges, o.maxRounds(), partitioner);
+        JavaPairRDD<Long, Long> labels = cc.labels();
         cached.add(labels);
         // Every labelled node has an edge, so each label is a cluster of two or more.
-        counters.put("near.clusters", clusterSizes(labels.groupBy("label").count(), "near", counters));
+        counters.put("near.clusters", clusterSizes(labels.mapToPair(t -> new Tuple2<>(t._2(), 1L))
+                .reduceByKey(partitioner, Long::sum).values(), "near", counters));
         counters.put("near.rounds", (long) cc.rounds());
         LOG.info("near-duplicates: {} candidate pairs, {} above Jaccard {}, {} clusters in {} rounds",
                 candidatePairs, verified, threshold, counters.get("near.clusters"), cc.rounds());
-        return labels.filter(col("node").notEqual(col("label")))
-                .select(col("node").as("key"), lit(STAGE + ":near-duplicate").as("reason"));
+        return labels.filter(t -> !t._1().equals(t._2())).map(t -> RowFactory.create(t._1(), NEAR));
     }
 
     /**
@@ -147,17 +191,17 @@ public final class Deduplication {
      * buckets: {@code <kind>.cluster-size.2}, {@code .3-4}, {@code .5-8}, ... Only the bucket
      * counts reach the driver.
      *
-     * @param groups one row per group, its size in column {@code count}
+     * @param sizes one value per group: its size
      * @return the number of clusters
      */
-    static long clusterSizes(Dataset<Row> groups, String kind, Map<String, Long> counters) {
-        Dataset<Row> buckets = groups.filter(col("count").gt(1))
-                .select(length(bin(col("count").minus(1))).as("bits"))   // bits of size - 1: exact, unlike log2
-                .groupBy("bits").count();
+    static long clusterSizes(JavaRDD<Long> sizes, String kind, Map<String, Long> counters) {
+        Map<Integer, Long> byBits = sizes.filter(n -> n > 1)
+                .map(n -> 64 - Long.numberOfLeadingZeros(n - 1))   // bits of size - 1: exact, unlike log2
+                .countByValue();
         long clusters = 0;
-        for (Row r : buckets.collectAsList()) {
-            counters.put(kind + ".cluster-size." + sizeBucket(r.getInt(0)), r.getLong(1));
-            clusters += r.getLong(1);
+        for (var e : new java.util.TreeMap<>(byBits).entrySet()) {
+            counters.put(kind + ".cluster-size." + sizeBucket(e.getKey()), e.getValue());
+            clusters += e.getValue();
         }
         return clusters;
     }
@@ -167,13 +211,5 @@ public final class Deduplication {
         long high = 1L << bits;
         long low = (1L << (bits - 1)) + 1;
         return low == high ? Long.toString(high) : low + "-" + high;
-    }
-
-    static int[] toInts(List<Integer> list) {
-        int[] a = new int[list.size()];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = list.get(i);
-        }
-        return a;
     }
 }

@@ -115,6 +115,111 @@ class DeduplicationTest {
         assertTrue(!drops.containsKey(smallest), "the smallest key survives");
     }
 
+    /**
+     * The distributed steps against the definition computed on the driver, over a few hundred
+     * documents in clusters of exact and near copies, some chained: exact groups by string
+     * equality, candidate pairs as each band bucket's members linked to its smallest key,
+     * edges where the signatures agree enough, clusters by union-find.
+     */
+    @Test
+    void dropsAndCountsMatchTheDefinitionComputedOnTheDriver() {
+        Random r = new Random(5);
+        List<Row> rows = new ArrayList<>();
+        java.util.Set<Long> used = new java.util.HashSet<>();
+        for (int base = 0; base < 60; base++) {
+            String v = randomText(r, 150 + r.nextInt(200));
+            int versions = r.nextInt(5);
+            for (int i = 0; i <= versions; i++) {
+                int copies = r.nextInt(4) == 0 ? 1 + r.nextInt(3) : 1;
+                for (int c = 0; c < copies; c++) {
+                    long key;
+                    do {
+                        key = r.nextInt(1_000_000);
+                    } while (!used.add(key));
+                    rows.add(RowFactory.create(key, v));
+                }
+                v = edit(v, 1 + r.nextInt(8), r);   // the next version edits this one: chains
+            }
+        }
+        Deduplication.Options o = new Deduplication.Options(true, true, 5, 14, 8, 0.75, 30, 1);
+
+        // Exact: equal strings; the smallest key of each group stays.
+        Map<String, List<Long>> byText = new java.util.HashMap<>();
+        rows.forEach(x -> byText.computeIfAbsent(x.getString(1), t -> new ArrayList<>()).add(x.getLong(0)));
+        Map<Long, String> expected = new TreeMap<>();
+        Map<String, Long> counts = new TreeMap<>();
+        Map<Long, String> survivors = new TreeMap<>();
+        byText.forEach((text, keys) -> {
+            long first = keys.stream().mapToLong(Long::longValue).min().orElseThrow();
+            keys.stream().filter(k -> k != first).forEach(k -> expected.put(k, "dedup:exact-duplicate"));
+            survivors.put(first, text);
+            if (keys.size() > 1) {
+                counts.merge("exact.cluster-size." + bucketOf(keys.size()), 1L, Long::sum);
+            }
+        });
+        // Near: candidates from band buckets, edges by signature agreement, union-find clusters.
+        MinHash m = new MinHash(o.shingleSize(), o.bands() * o.rows(), o.seed());
+        Map<Long, int[]> sig = new TreeMap<>();
+        survivors.forEach((k, t) -> sig.put(k, m.signature(t)));
+        Map<String, Long> roots = new java.util.HashMap<>();
+        sig.forEach((k, s) -> {
+            for (int b = 0; b < o.bands(); b++) {
+                roots.merge(b + ":" + MinHash.bandHash(s, b, o.rows()), k, Math::min);
+            }
+        });
+        java.util.Set<List<Long>> pairs = new java.util.HashSet<>();
+        sig.forEach((k, s) -> {
+            for (int b = 0; b < o.bands(); b++) {
+                long root = roots.get(b + ":" + MinHash.bandHash(s, b, o.rows()));
+                if (root != k) {
+                    pairs.add(List.of(k, root));
+                }
+            }
+        });
+        Map<Long, Long> parent = new java.util.HashMap<>();
+        long similar = 0;
+        for (List<Long> p : pairs) {
+            if (MinHash.similarity(sig.get(p.get(0)), sig.get(p.get(1))) >= o.threshold()) {
+                similar++;
+                parent.put(find(parent, p.get(0)), find(parent, p.get(1)));
+            }
+        }
+        Map<Long, List<Long>> clusters = new java.util.HashMap<>();
+        for (long k : new ArrayList<>(parent.keySet())) {
+            clusters.computeIfAbsent(find(parent, k), x -> new ArrayList<>()).add(k);
+        }
+        for (List<Long> members : clusters.values()) {
+            long first = members.stream().mapToLong(Long::longValue).min().orElseThrow();
+            members.stream().filter(k -> k != first).forEach(k -> expected.put(k, "dedup:near-duplicate"));
+            counts.merge("near.cluster-size." + bucketOf(members.size()), 1L, Long::sum);
+        }
+        counts.put("near.candidate-pairs", (long) pairs.size());
+        counts.put("near.similar-pairs", similar);
+        counts.put("near.clusters", (long) clusters.size());
+        assertTrue(counts.get("near.clusters") > 10 && counts.keySet().stream().anyMatch(k -> k.startsWith("exact.")),
+                "the corpus has both kinds of clusters: " + counts);
+
+        Deduplication.Result result = Deduplication.run(LocalSpark.get().createDataFrame(rows, DOCS), o);
+        Map<Long, String> drops = new TreeMap<>();
+        result.drops().collectAsList().forEach(x -> drops.put(x.getLong(0), x.getString(1)));
+        Map<String, Long> got = new TreeMap<>(result.counters());
+        assertTrue(got.remove("near.rounds") >= 1, result.counters().toString());
+        assertEquals(counts, got);
+        assertEquals(expected, drops);
+        result.release();
+    }
+
+    private static long find(Map<Long, Long> parent, long k) {
+        parent.putIfAbsent(k, k);
+        long p = parent.get(k);
+        return p == k ? k : find(parent, p);
+    }
+
+    /** Cluster size buckets written out: 2, 3-4, 5-8, 9-16. */
+    private static String bucketOf(int size) {
+        return size == 2 ? "2" : size <= 4 ? "3-4" : size <= 8 ? "5-8" : size <= 16 ? "9-16" : "17-32";
+    }
+
     @Test
     void minHashEstimatesJaccard() {
         Random r = new Random(3);
