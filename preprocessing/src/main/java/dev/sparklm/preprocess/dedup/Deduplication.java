@@ -119,7 +119,8 @@ public final class Deduplication {
         }
         // Cached and counted, so the planner knows their size: a few drops are broadcast to the
         // documents, which then keep their partitions and order, instead of both being shuffled.
-        Dataset<Row> dropped = spark.createDataFrame(drops, DROPS).persist(CACHE);
+        // Not _SER, as for every cached Dataset: its columnar batches are byte arrays already.
+        Dataset<Row> dropped = spark.createDataFrame(drops, DROPS).persist(StorageLevel.MEMORY_AND_DISK());
         dropped.count();
         return new Result(dropped, counters, cached);
     }
