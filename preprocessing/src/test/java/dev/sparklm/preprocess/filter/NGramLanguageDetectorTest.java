@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.regex.Pattern;
 import opennlp.tools.langdetect.Language;
 import opennlp.tools.langdetect.LanguageDetectorME;
 import opennlp.tools.langdetect.LanguageDetectorModel;
@@ -106,7 +107,8 @@ class NGramLanguageDetectorTest {
                 UrlCharSequenceNormalizer.getInstance(), TwitterCharSequenceNormalizer.getInstance(),
                 NumberCharSequenceNormalizer.getInstance(), ShrinkCharSequenceNormalizer.getInstance());
         String[] pieces = {"a", "b", "x", "-", " ", "  ", "\n", "http", "https://", "e.org/x", "@", "mail", "#", "rt ",
-                "RT:", "7", "42", "haha", "JIJI", ":)", ";-P", "aaa", "😀", "\uD83C", "\uDFFF", "\uFF41", "\uD7FF", "İ"};
+                "RT:", "7", "42", "haha", "JIJI", ":)", ";-P", "aaa", "😀", "\uD83C", "\uDFFF", "\uFF41", "\uD7FF", "İ",
+                "h", "J", "e", "O", "r", "T", ":"};
         SplittableRandom random = new SplittableRandom(3);
         int skipped = 0;
         for (int i = 0; i < 30_000; i++) {
@@ -119,6 +121,38 @@ class NGramLanguageDetectorTest {
             skipped += text.indexOf('@') < 0 && !text.contains("http") ? 1 : 0;
         }
         assertTrue(skipped > 5_000 && skipped < 25_000, skipped + " texts without a URL or an address");
+    }
+
+    /**
+     * The retweet and laugh scans are only worth having if they never miss a match: on random
+     * texts of the letters and marks those patterns read, every text where OpenNLP's pattern
+     * finds a match passes the scan, and the scans still skip most texts.
+     */
+    @Test
+    void retweetAndLaughScansPassEveryTextTheirPatternsMatch() {
+        Pattern retweet = Pattern.compile("\\b(rt[ :])+", Pattern.CASE_INSENSITIVE);
+        Pattern laugh = Pattern.compile("([hj])+([aieou])+(\\1+\\2+)+", Pattern.CASE_INSENSITIVE);
+        Pattern[] patterns = {retweet, laugh};
+        String[][] pieces = {{"r", "t", "R", "T", " ", ":", "x", "\u0130", "\n"}, {"h", "j", "H", "J", "a", "e", "I", "o", "U", "y", "\u212A", "ha", "jO", "Ha"}};
+        SplittableRandom random = new SplittableRandom(5);
+        for (int k = 0; k < 2; k++) {
+            int matched = 0;
+            int passed = 0;
+            for (int i = 0; i < 100_000; i++) {
+                StringBuilder sb = new StringBuilder();
+                for (int p = 1 + random.nextInt(12); p > 0; p--) {
+                    sb.append(pieces[k][random.nextInt(pieces[k].length)]);
+                }
+                String text = sb.toString();
+                boolean found = patterns[k].matcher(text).find();
+                boolean scan = k == 0 ? NGramLanguageDetector.mayRetweet(text) : NGramLanguageDetector.mayLaugh(text);
+                assertTrue(scan || !found, () -> "scan misses a match in '" + text + "'");
+                matched += found ? 1 : 0;
+                passed += scan ? 1 : 0;
+            }
+            assertTrue(matched > 1_000, patterns[k] + ": too few matches to mean much: " + matched);
+            assertTrue(passed < 3 * matched, patterns[k] + ": the scan passes too much: " + passed + " for " + matched);
+        }
     }
 
     @Test
