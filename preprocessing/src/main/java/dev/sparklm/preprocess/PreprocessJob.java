@@ -257,11 +257,13 @@ public final class PreprocessJob implements Callable<Integer> {
                     cfg.split().seed());
             // By the id field when the input has one, else by the cleaned text: never by file and
             // offset, so moving the corpus or adding files keeps every document in its split.
+            // Kept as objects: the tokenizer and each split read all of it, and a String is about
+            // as compact as its Java serialization, which each of those reads had to undo.
             boolean byIdField = !cfg.reader().idField().isEmpty();
             JavaPairRDD<String, String> tagged = docs.filter(col("drop").isNull()).javaRDD()
                     .mapToPair(d -> new Tuple2<>(d.getSplit() != null ? d.getSplit()
                             : splitter.splitOf(byIdField ? "id:" + d.getId() : "text:" + d.getText()), d.getText()))
-                    .persist(StorageLevel.MEMORY_AND_DISK_SER());
+                    .persist(StorageLevel.MEMORY_AND_DISK());
             try {
                 Map<String, Long> perSplit = tagged.countByKey();
                 LOG.info("split: {}", perSplit);
