@@ -220,6 +220,33 @@ class DeduplicationTest {
         return size == 2 ? "2" : size <= 4 ? "3-4" : size <= 8 ? "5-8" : size <= 16 ? "9-16" : "17-32";
     }
 
+    /** Words as {@code split("\\s+")} gives them, hashed from their String.hashCode and length. */
+    @Test
+    void wordHashesSplitAsTheRegexDoes() {
+        String[] pieces = {"a", "Bc", "w1", "\u0130", "\uD83D\uDE00", ".", " ", "  ", "\t", "\n", "\r\n", "\u000B", "\f",
+                "\u00A0", "\u2003", "\u001C", "\u0085", "\u2028", ""};
+        Random r = new Random(9);
+        for (int t = 0; t < 20_000; t++) {
+            StringBuilder sb = new StringBuilder();
+            for (int p = r.nextInt(12); p > 0; p--) {
+                sb.append(pieces[r.nextInt(pieces.length)]);
+            }
+            String text = sb.toString();
+            String[] words = text.split("\\s+");
+            List<Long> expected = new ArrayList<>();
+            for (String w : words) {
+                if (!w.isEmpty()) {   // the leading empty piece of a text that starts with a space
+                    expected.add(dev.sparklm.io.Hashing.fmix64(w.hashCode() + 0x9E3779B97F4A7C15L * w.length()));
+                }
+            }
+            List<Long> got = new ArrayList<>();
+            for (long h : MinHash.wordHashes(text)) {
+                got.add(h);
+            }
+            assertEquals(expected, got, () -> "words of '" + text + "'");
+        }
+    }
+
     @Test
     void minHashEstimatesJaccard() {
         Random r = new Random(3);
