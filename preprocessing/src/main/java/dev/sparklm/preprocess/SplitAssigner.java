@@ -1,10 +1,10 @@
 package dev.sparklm.preprocess;
 
+import dev.sparklm.io.Hashing;
 import dev.sparklm.shards.ShardManifest;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * Puts a document in the train, validation or test split by a hash of a key and the seed: the
@@ -32,19 +32,15 @@ public final class SplitAssigner implements Serializable {
 
     /** A uniform value in [0, 1) from SHA-256(seed, id): stable, unlike String.hashCode mixing. */
     double unitInterval(String document) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (int i = 0; i < 8; i++) {
-                sha.update((byte) (seed >>> (8 * i)));
-            }
-            byte[] d = sha.digest(document.getBytes(StandardCharsets.UTF_8));
-            long bits = 0;
-            for (int i = 0; i < 7; i++) {
-                bits = (bits << 8) | (d[i] & 0xFF);
-            }
-            return (bits >>> 3) / (double) (1L << 53); // 53 random bits -> [0, 1)
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        MessageDigest sha = Hashing.sha256();
+        for (int i = 0; i < 8; i++) {
+            sha.update((byte) (seed >>> (8 * i)));
         }
+        byte[] d = sha.digest(document.getBytes(StandardCharsets.UTF_8));
+        long bits = 0;
+        for (int i = 0; i < 7; i++) {
+            bits = (bits << 8) | (d[i] & 0xFF);
+        }
+        return (bits >>> 3) / (double) (1L << 53); // 53 random bits -> [0, 1)
     }
 }

@@ -1,5 +1,8 @@
 package dev.sparklm.io;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
 /**
  * The project's one 64-bit mixer, for hashes and seeded orders that must be the same on every
  * JVM and run (document keys, MinHash bands, n-gram hashes, the epochs' window order).
@@ -36,5 +39,14 @@ public final class Hashing {
      */
     public static long mix(long seed, long index) {
         return fmix64(seed + index * 0x9E3779B97F4A7C15L);
+    }
+
+    /** A new SHA-256 digest (every Java runtime has one, so its checked exception cannot happen). */
+    public static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 }

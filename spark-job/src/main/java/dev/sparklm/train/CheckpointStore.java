@@ -1,6 +1,7 @@
 package dev.sparklm.train;
 
 import dev.sparklm.io.HadoopFiles;
+import dev.sparklm.io.Hashing;
 import dev.sparklm.tokenizer.Tokenizer;
 import dev.sparklm.tokenizer.TokenizerJson;
 import java.io.ByteArrayInputStream;
@@ -10,7 +11,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -58,7 +58,7 @@ public final class CheckpointStore {
         Path tmp = new Path(root, "." + dir.getName() + ".tmp-" + System.nanoTime());
         try {
             fs.mkdirs(tmp);
-            MessageDigest sha = sha256();
+            MessageDigest sha = Hashing.sha256();
             try (OutputStream out = new DigestOutputStream(fs.create(new Path(tmp, MODEL)), sha)) {
                 ModelSerializer.writeModel(net, out, true);
             }
@@ -187,14 +187,6 @@ public final class CheckpointStore {
     }
 
     static String sha256Hex(byte[] bytes) {
-        return HexFormat.of().formatHex(sha256().digest(bytes));
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return HexFormat.of().formatHex(Hashing.sha256().digest(bytes));
     }
 }

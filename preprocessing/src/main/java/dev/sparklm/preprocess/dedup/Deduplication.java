@@ -1,10 +1,9 @@
 package dev.sparklm.preprocess.dedup;
 
+import dev.sparklm.io.Hashing;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,12 +70,8 @@ public final class Deduplication {
     /** A SHA-256 as four longs: equal texts, equal digests (a record, so it is a shuffle key). */
     record Digest(long a, long b, long c, long d) implements Serializable {
         static Digest of(String text) {
-            try {
-                ByteBuffer h = ByteBuffer.wrap(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-                return new Digest(h.getLong(), h.getLong(), h.getLong(), h.getLong());
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("every Java runtime has SHA-256", e);
-            }
+            ByteBuffer h = ByteBuffer.wrap(Hashing.sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
+            return new Digest(h.getLong(), h.getLong(), h.getLong(), h.getLong());
         }
     }
 
