@@ -2,11 +2,6 @@ package dev.sparklm.preprocess;
 
 import dev.sparklm.shards.ShardManifest;
 
-import static org.apache.spark.sql.functions.broadcast;
-import static org.apache.spark.sql.functions.coalesce;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.row_number;
 
 import dev.sparklm.io.CommandLineJobs;
 import dev.sparklm.io.HadoopFiles;
@@ -18,6 +13,7 @@ import dev.sparklm.io.StageProgressLogger;
 import dev.sparklm.io.StagedOutputDirectory;
 import dev.sparklm.shards.ShardManifest.SplitInfo;
 import dev.sparklm.shards.ShardManifest.TokenizerInfo;
+import dev.sparklm.preprocess.ParquetOutput.Field;
 import dev.sparklm.preprocess.dedup.Deduplication;
 import dev.sparklm.preprocess.read.DocumentReader;
 import dev.sparklm.preprocess.read.InputListing;
@@ -39,16 +35,7 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoder;
-import org.apache.spark.sql.Encoders;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
@@ -74,10 +61,7 @@ public final class PreprocessJob implements Callable<Integer> {
     static final String QUARANTINE_DIR = "quarantine";
     static final String SAMPLE_DIR = "dropped-sample";
     static final int SAMPLE_CHARS = 2000;
-    static final Encoder<Document> DOCUMENT = Encoders.bean(Document.class);
     public static final String TOKENIZER_FILE = "tokenizer.json";
-    public static final StructType SCHEMA = new StructType().add(ShardManifest.COLUMN,
-            DataTypes.createArrayType(DataTypes.IntegerType, false), false);
 
     @Mixin
     JobOptions options = new JobOptions();
@@ -130,11 +114,11 @@ public final class PreprocessJob implements Callable<Integer> {
             heldOutBytes += held.bytes();
         }
         LOG.info("stages: {}", cfg.stages().stream().map(DocumentStage::name).toList());
-        shufflePartitionsFor(spark, listing.bytes() + heldOutBytes);
+        int partitions = shufflePartitions(JavaSparkContext.fromSparkContext(spark.sparkContext()), listing.bytes() + heldOutBytes);
 
         StagedOutputDirectory out = new StagedOutputDirectory(new Path(cfg.output()), hadoop);
         try {
-            ShardManifest manifest = new Run(spark, cfg, listing, heldOut, out.staging()).write();
+            ShardManifest manifest = new Run(spark, cfg, listing, heldOut, partitions, out.staging()).write();
             out.publish();
             LOG.info("published {} in {} s", out.target(), (System.nanoTime() - start) / 1_000_000_000L);
             return manifest;
@@ -145,22 +129,20 @@ public final class PreprocessJob implements Callable<Integer> {
     }
 
     /**
-     * Sizes Spark SQL's shuffles (dedup, the drop counts, the report tables) to the input and the
-     * cluster, unless spark.sql.shuffle.partitions was set: twice the cores, or one partition per
-     * 64 MiB of input if that is more. Spark's default of 200 made dedup of a thousand documents
-     * take 55 s in local mode: its cached datasets keep their partitioning, so adaptive execution
-     * cannot coalesce them.
+     * The partitions of the job's shuffles (dedup, the drops): spark.default.parallelism if set,
+     * else twice the cores, or one partition per 64 MiB of input if that is more. Spark SQL's
+     * default of 200 made dedup of a thousand documents take 55 s in local mode.
      */
-    static void shufflePartitionsFor(SparkSession spark, long inputBytes) {
-        String key = "spark.sql.shuffle.partitions";
-        if (spark.sparkContext().getConf().contains(key)) {
-            LOG.info("{} = {} (set)", key, spark.conf().get(key));
-            return;
+    static int shufflePartitions(JavaSparkContext sc, long inputBytes) {
+        String key = "spark.default.parallelism";
+        if (sc.getConf().contains(key)) {
+            LOG.info("shuffle partitions: {} ({} is set)", sc.defaultParallelism(), key);
+            return sc.defaultParallelism();
         }
-        long partitions = Math.max(2L * spark.sparkContext().defaultParallelism(), (inputBytes + (64L << 20) - 1) / (64L << 20));
-        spark.conf().set(key, Long.toString(Math.min(partitions, 100_000)));
-        LOG.info("{} = {} (from {} cores and {} input bytes)", key, spark.conf().get(key),
-                spark.sparkContext().defaultParallelism(), inputBytes);
+        long partitions = Math.max(2L * sc.defaultParallelism(), (inputBytes + (64L << 20) - 1) / (64L << 20));
+        int n = (int) Math.min(partitions, 100_000);
+        LOG.info("shuffle partitions: {} (from {} cores and {} input bytes)", n, sc.defaultParallelism(), inputBytes);
+        return n;
     }
 
     /** One run's state: the phases below read top to bottom in the order they happen. */
@@ -170,16 +152,19 @@ public final class PreprocessJob implements Callable<Integer> {
         final PreprocessConfig cfg;
         final InputListing listing;
         final Map<String, InputListing> heldOut;   // split -> its input
+        final int partitions;
         final Path dir;
         final Map<String, Double> phaseSeconds = new LinkedHashMap<>();
         long phaseStart = System.nanoTime();
 
-        Run(SparkSession spark, PreprocessConfig cfg, InputListing listing, Map<String, InputListing> heldOut, Path dir) {
+        Run(SparkSession spark, PreprocessConfig cfg, InputListing listing, Map<String, InputListing> heldOut, int partitions,
+            Path dir) {
             this.spark = spark;
             this.sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             this.cfg = cfg;
             this.listing = listing;
             this.heldOut = heldOut;
+            this.partitions = partitions;
             this.dir = dir;
         }
 
@@ -191,14 +176,12 @@ public final class PreprocessJob implements Callable<Integer> {
 
         ShardManifest write() {
             Configuration hadoop = sc.hadoopConfiguration();
-            // Read, clean and filter in one pass over the input; nothing is removed yet, drops are marked.
-            // Cached Datasets are not _SER: their columnar batches are byte arrays already, and
-            // serializing them (Java serialization) cost a twentieth of the run for no memory saved.
+            // Read, clean and filter in one pass over the input; nothing is removed yet, drops are
+            // marked. Cached as objects: every later phase reads it, and none changes it.
             StageCounters counters = new StageCounters();
             sc.sc().register(counters, "preprocess stage counters");
             DocumentPipeline pipeline = new DocumentPipeline(cfg.stages());
-            Dataset<Document> processed = spark.createDataset(
-                            pipeline.apply(read(), counters).map(PreprocessJob::keepSampleOfDroppedText).rdd(), DOCUMENT)
+            JavaRDD<Document> processed = pipeline.apply(read(), counters).map(PreprocessJob::keepSampleOfDroppedText)
                     .persist(StorageLevel.MEMORY_AND_DISK());
             long records = processed.count();
             // Read now: a later job that recomputes lost cached partitions would add them again.
@@ -206,18 +189,15 @@ public final class PreprocessJob implements Callable<Integer> {
             phaseDone("read-clean-filter");
 
             Deduplication.Result dedup = Deduplication.run(
-                    processed.filter(col("drop").isNull()).select("key", "text"), cfg.dedup());
-            Dataset<Document> docs = markDropped(processed, dedup.drops()).persist(StorageLevel.MEMORY_AND_DISK());
-            Map<String, Long> byReason = countByReason(docs);
-            // docs is materialized: what dedup and the first pass cached is no longer read.
-            dedup.release();
-            processed.unpersist(false);
+                    processed.filter(Document::kept).mapToPair(d -> new Tuple2<>(d.getKey(), d.getText())), cfg.dedup(),
+                    partitions);
+            Map<String, Long> byReason = countByReason(processed, dedup.drops());
             phaseDone("dedup");
-
             try {
-                return writeOutputs(docs, records, byReason, stageCounts, dedup.counters(), hadoop);
+                return writeOutputs(processed, dedup, records, byReason, stageCounts, hadoop);
             } finally {
-                docs.unpersist(false);
+                dedup.release();
+                processed.unpersist(false);
             }
         }
 
@@ -235,8 +215,8 @@ public final class PreprocessJob implements Callable<Integer> {
             return docs;
         }
 
-        ShardManifest writeOutputs(Dataset<Document> docs, long records, Map<String, Long> byReason,
-                                   Map<String, Long> counters, Map<String, Long> dedupCounters, Configuration hadoop) {
+        ShardManifest writeOutputs(JavaRDD<Document> processed, Deduplication.Result dedup, long records,
+                                   Map<String, Long> byReason, Map<String, Long> counters, Configuration hadoop) {
             Map<String, Long> quarantine = new TreeMap<>();   // reason -> records
             byReason.forEach((k, v) -> {
                 if (k.startsWith(QUARANTINE)) {
@@ -247,7 +227,7 @@ public final class PreprocessJob implements Callable<Integer> {
             long kept = byReason.getOrDefault(KEPT, 0L);
             LOG.info("documents: {} records, {} quarantined, {} kept; dropped by reason: {}",
                     records, quarantined, kept, byReason);
-            writeReports(docs);
+            writeReports(processed, dedup.drops());
             if (kept == 0) {
                 throw new JobConfigException("no documents left in " + cfg.input() + ": " + records + " records, "
                         + quarantined + " quarantined, dropped: " + byReason + " (see the filters in preprocess.conf)");
@@ -260,7 +240,7 @@ public final class PreprocessJob implements Callable<Integer> {
             // Kept as objects: the tokenizer and each split read all of it, and a String is about
             // as compact as its Java serialization, which each of those reads had to undo.
             boolean byIdField = !cfg.reader().idField().isEmpty();
-            JavaPairRDD<String, String> tagged = docs.filter(col("drop").isNull()).javaRDD()
+            JavaPairRDD<String, String> tagged = survivors(processed, dedup.drops(), dedup.dropCount(), BROADCAST_DROPS)
                     .mapToPair(d -> new Tuple2<>(d.getSplit() != null ? d.getSplit()
                             : splitter.splitOf(byIdField ? "id:" + d.getId() : "text:" + d.getText()), d.getText()))
                     .persist(StorageLevel.MEMORY_AND_DISK());
@@ -299,7 +279,7 @@ public final class PreprocessJob implements Callable<Integer> {
                 cfg.stages().forEach(s -> order.add(s.name()));
                 order.add(Deduplication.STAGE);
                 Map<String, Long> allCounters = new TreeMap<>(counters);
-                dedupCounters.forEach((k, v) -> allCounters.put(Deduplication.STAGE + "." + k, v));
+                dedup.counters().forEach((k, v) -> allCounters.put(Deduplication.STAGE + "." + k, v));
                 PreprocessStats stats = new PreprocessStats(PreprocessStats.SCHEMA_VERSION, cfg.input(),
                         cfg.inputFormat().toString(), listing.files(), listing.bytes(), records, quarantine,
                         PreprocessStats.stageTable(order, records - quarantined, byReason, allCounters,
@@ -322,46 +302,57 @@ public final class PreprocessJob implements Callable<Integer> {
         }
 
         /** quarantine/: every unreadable record; dropped-sample/: a few dropped documents per reason. */
-        void writeReports(Dataset<Document> docs) {
-            docs.filter(col("drop").startsWith(QUARANTINE))
-                    .select(col("drop").substr(QUARANTINE.length() + 1, 100).as("reason"), col("source"), col("offset"), col("detail"),
-                            col("preview"))
-                    .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(new Path(dir, QUARANTINE_DIR).toString());
-            Dataset<Document> dropped = docs.filter(col("drop").isNotNull().and(not(col("drop").startsWith(QUARANTINE))));
-            Dataset<Row> chosen = firstKeysPerReason(dropped.select(col("drop"), col("key")), cfg.droppedSampleSize());
-            dropped.join(broadcast(chosen), "key")
-                    .select(col("drop").as("reason"), col("id"), col("source"), col("offset"), col("lang"), col("meta"),
-                            col("text").substr(1, SAMPLE_CHARS).as("text"))
-                    .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(new Path(dir, SAMPLE_DIR).toString());
+        void writeReports(JavaRDD<Document> processed, JavaPairRDD<Long, String> dedupDrops) {
+            int from = QUARANTINE.length();
+            ParquetOutput.writeRecords(processed.filter(Document::quarantined).map(d -> new Object[] {
+                    d.getDrop().substring(from, Math.min(d.getDrop().length(), from + 100)), d.getSource(), d.getOffset(),
+                    d.getDetail(), d.getPreview()}).coalesce(1), QUARANTINE_SCHEMA, new Path(dir, QUARANTINE_DIR), sc.hadoopConfiguration());
+            // The filters' drops are marked on the documents, dedup's are (key, reason) pairs.
+            JavaPairRDD<String, Long> dropped = processed.filter(d -> !d.kept() && !d.quarantined())
+                    .mapToPair(d -> new Tuple2<>(d.getDrop(), d.getKey()))
+                    .union(dedupDrops.mapToPair(t -> new Tuple2<>(t._2(), t._1())));
+            Map<Long, String> chosen = firstKeysPerReason(dropped, cfg.droppedSampleSize());
+            Broadcast<Map<Long, String>> shared = sc.broadcast(chosen);
+            ParquetOutput.writeRecords(processed.filter(d -> shared.value().containsKey(d.getKey())).map(d -> new Object[] {
+                    shared.value().get(d.getKey()), d.getId(), d.getSource(), d.getOffset(), d.getLang(), d.getMeta(),
+                    d.getText() == null ? null : d.getText().substring(0, Math.min(d.getText().length(), SAMPLE_CHARS))})
+                    .coalesce(1), SAMPLE_SCHEMA, new Path(dir, SAMPLE_DIR), sc.hadoopConfiguration());
+            shared.unpersist();
         }
     }
 
+    static final org.apache.parquet.schema.MessageType QUARANTINE_SCHEMA = ParquetOutput.recordSchema(List.of(
+            Field.string("reason"), Field.string("source"), Field.int64("offset"), Field.string("detail"), Field.string("preview")));
+    static final org.apache.parquet.schema.MessageType SAMPLE_SCHEMA = ParquetOutput.recordSchema(List.of(
+            Field.string("reason"), Field.string("id"), Field.string("source"), Field.int64("offset"), Field.string("lang"),
+            Field.string("meta"), Field.string("text")));
+
     /**
-     * The {@code n} smallest keys of each drop reason, as (key): each partition first keeps its
-     * own n smallest per reason, so only those (two longs' worth each) meet in the window that
-     * picks the overall n. A window over all dropped documents sent every document of a reason,
-     * text included, to one task.
+     * The {@code n} smallest keys of each drop reason, with their reason: each partition keeps
+     * its own n smallest per reason, and those merge pairwise up a tree, so only n keys per
+     * reason reach the driver. A window over all dropped documents sent every document of a
+     * reason, text included, to one task.
      */
-    static Dataset<Row> firstKeysPerReason(Dataset<Row> dropAndKey, int n) {
-        StructType schema = new StructType().add("drop", DataTypes.StringType, false).add("key", DataTypes.LongType, false);
-        Dataset<Row> local = dropAndKey.mapPartitions((org.apache.spark.api.java.function.MapPartitionsFunction<Row, Row>) it -> {
-            Map<String, java.util.PriorityQueue<Long>> smallest = new java.util.HashMap<>();
-            while (it.hasNext()) {
-                Row r = it.next();
-                java.util.PriorityQueue<Long> keys = smallest.computeIfAbsent(r.getString(0),
-                        k -> new java.util.PriorityQueue<>(java.util.Comparator.reverseOrder()));
-                keys.add(r.getLong(1));
-                if (keys.size() > n) {
-                    keys.poll();   // the largest
-                }
-            }
-            List<Row> out = new ArrayList<>();
-            smallest.forEach((reason, keys) -> keys.forEach(k -> out.add(RowFactory.create(reason, k))));
-            return out.iterator();
-        }, Encoders.row(schema));
-        return local.withColumn("n", row_number().over(Window.partitionBy("drop").orderBy("key")))
-                .filter(col("n").leq(n))
-                .select(col("key"));
+    static Map<Long, String> firstKeysPerReason(JavaPairRDD<String, Long> reasonAndKey, int n) {
+        Map<String, java.util.TreeSet<Long>> smallest = reasonAndKey.treeAggregate(new java.util.HashMap<>(),
+                (Map<String, java.util.TreeSet<Long>> acc, Tuple2<String, Long> t) -> {
+                    keepSmallest(acc.computeIfAbsent(t._1(), k -> new java.util.TreeSet<>()), t._2(), n);
+                    return acc;
+                },
+                (a, b) -> {
+                    b.forEach((reason, keys) -> keys.forEach(k -> keepSmallest(a.computeIfAbsent(reason, r -> new java.util.TreeSet<>()), k, n)));
+                    return a;
+                });
+        Map<Long, String> chosen = new java.util.HashMap<>();
+        smallest.forEach((reason, keys) -> keys.forEach(k -> chosen.put(k, reason)));
+        return chosen;
+    }
+
+    private static void keepSmallest(java.util.TreeSet<Long> keys, long key, int n) {
+        keys.add(key);
+        if (keys.size() > n) {
+            keys.pollLast();
+        }
     }
 
     /**
@@ -376,21 +367,37 @@ public final class PreprocessJob implements Callable<Integer> {
         return d;
     }
 
-    /** The documents with dedup's drops applied (a drop already set wins). */
-    static Dataset<Document> markDropped(Dataset<Document> docs, Dataset<Row> drops) {
-        Dataset<Row> d = drops.select(col("key").as("dkey"), col("reason").as("dreason"));
-        Dataset<Row> joined = docs.join(d, docs.col("key").equalTo(d.col("dkey")), "left_outer")
-                .withColumn("drop", coalesce(col("drop"), col("dreason")))
-                .drop("dkey", "dreason");
-        return joined.as(DOCUMENT);
+    /** Up to this many dedup drops are broadcast to the documents (8 bytes each and a reason). */
+    static final int BROADCAST_DROPS = 1 << 20;
+
+    /**
+     * The documents the filters and dedup kept. Up to {@code broadcastLimit} dedup drops are
+     * broadcast as sorted keys, so the documents keep their partitions and order (and the packed
+     * windows with them); more are joined by key, a shuffle of the kept documents, so that
+     * nothing that grows with the corpus reaches the driver.
+     */
+    static JavaRDD<Document> survivors(JavaRDD<Document> processed, JavaPairRDD<Long, String> drops, long dropCount,
+                                       int broadcastLimit) {
+        JavaRDD<Document> kept = processed.filter(Document::kept);
+        if (dropCount == 0) {
+            return kept;
+        }
+        if (dropCount <= broadcastLimit) {
+            long[] keys = drops.keys().collect().stream().mapToLong(Long::longValue).sorted().toArray();
+            Broadcast<long[]> shared = JavaSparkContext.fromSparkContext(processed.context()).broadcast(keys);
+            return kept.filter(d -> java.util.Arrays.binarySearch(shared.value(), d.getKey()) < 0);
+        }
+        return kept.mapToPair(d -> new Tuple2<>(d.getKey(), d)).subtractByKey(drops).values();
     }
 
     /** Documents per drop reason, exactly; {@link #KEPT} for the ones nothing dropped. */
-    static Map<String, Long> countByReason(Dataset<Document> docs) {
-        Map<String, Long> counts = new TreeMap<>();
-        for (Row r : docs.groupBy("drop").count().collectAsList()) {
-            counts.put(r.isNullAt(0) ? KEPT : r.getString(0), r.getLong(1));
-        }
+    static Map<String, Long> countByReason(JavaRDD<Document> processed, JavaPairRDD<Long, String> dedupDrops) {
+        Map<String, Long> counts = new TreeMap<>(processed.map(d -> d.kept() ? KEPT : d.getDrop()).countByValue());
+        dedupDrops.values().countByValue().forEach((reason, n) -> {
+            counts.merge(reason, n, Long::sum);
+            counts.merge(KEPT, -n, Long::sum);
+        });
+        counts.remove(KEPT, 0L);
         return counts;
     }
 
@@ -444,8 +451,7 @@ public final class PreprocessJob implements Callable<Integer> {
             lengthsOut.accept(lengths.value());
             int shards = (int) Math.max(1, Math.min(100_000, (sequences * (long) context + cfg.tokensPerShard() - 1) / cfg.tokensPerShard()));
             Path splitDir = new Path(dir, split);
-            JavaRDD<Row> rows = windows.repartition(shards).map(w -> RowFactory.create((Object) w));
-            spark.createDataFrame(rows, SCHEMA).write().mode(SaveMode.ErrorIfExists).parquet(splitDir.toString());
+            ParquetOutput.writeWindows(windows.repartition(shards), splitDir, sc.hadoopConfiguration());
             List<String> files = listShards(splitDir, sc.hadoopConfiguration());
             if (cfg.exportTokenFiles()) {
                 TokenFiles.write(windows, new Path(dir, TokenFiles.fileName(split)), tokenizer.value().vocabSize(),

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -337,25 +338,63 @@ class PreprocessJobTest {
     void theSampleOfEachReasonIsItsSmallestKeysWhateverThePartitioning() {
         SparkSession spark = LocalSpark.get();
         java.util.Random r = new java.util.Random(9);
-        List<Row> rows = new java.util.ArrayList<>();
+        List<scala.Tuple2<String, Long>> rows = new java.util.ArrayList<>();
         Map<String, java.util.TreeSet<Long>> byReason = new java.util.HashMap<>();
         for (int i = 0; i < 5_000; i++) {
             String reason = "stage:reason-" + (i % 7 == 0 ? "rare" : i % 2 == 0 ? "a" : "b");
             long key = r.nextLong();
-            rows.add(org.apache.spark.sql.RowFactory.create(reason, key));
+            rows.add(new scala.Tuple2<>(reason, key));
             byReason.computeIfAbsent(reason, k -> new java.util.TreeSet<>()).add(key);
         }
-        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
-                .add("drop", org.apache.spark.sql.types.DataTypes.StringType).add("key", org.apache.spark.sql.types.DataTypes.LongType);
-        Set<Long> expected = new HashSet<>();
-        byReason.values().forEach(keys -> keys.stream().limit(20).forEach(expected::add));
+        Map<Long, String> expected = new HashMap<>();
+        byReason.forEach((reason, keys) -> keys.stream().limit(20).forEach(k -> expected.put(k, reason)));
         for (int partitions : new int[] {1, 8}) {
-            Dataset<Row> input = spark.createDataFrame(rows, schema).repartition(partitions);
-            Set<Long> chosen = new HashSet<>();
-            PreprocessJob.firstKeysPerReason(input, 20).collectAsList().forEach(k -> chosen.add(k.getLong(0)));
+            var input = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
+                    .parallelizePairs(rows, partitions);
+            Map<Long, String> chosen = PreprocessJob.firstKeysPerReason(input, 20);
             assertEquals(3 * 20, chosen.size());
             assertEquals(expected, chosen, partitions + " partitions");
         }
+    }
+
+    /**
+     * Dedup's drops applied to the documents: broadcast (a few) or joined by key (many), the same
+     * survivors, in the broadcast case in their partitions' order; the counts per reason move
+     * dedup's drops out of "kept".
+     */
+    @Test
+    void dedupDropsLeaveTheSameSurvivorsBroadcastOrJoined() {
+        SparkSession spark = LocalSpark.get();
+        var sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+        java.util.Random r = new java.util.Random(11);
+        List<Document> docs = new java.util.ArrayList<>();
+        List<scala.Tuple2<Long, String>> drops = new java.util.ArrayList<>();
+        List<Long> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            Document d = Document.of(null, "file-" + (i % 5), i, "text " + i);
+            if (i % 10 == 3) {
+                d.dropBy("c4", "curly-brace");
+            } else if (i % 7 == 1) {
+                drops.add(new scala.Tuple2<>(d.getKey(), i % 2 == 0 ? "dedup:exact-duplicate" : "dedup:near-duplicate"));
+            } else {
+                expected.add(d.getKey());
+            }
+            docs.add(d);
+        }
+        var processed = sc.parallelize(docs, 6);
+        var dropped = sc.parallelizePairs(drops, 3);
+        List<Long> broadcast = PreprocessJob.survivors(processed, dropped, drops.size(), drops.size())
+                .map(Document::getKey).collect();
+        List<Long> joined = PreprocessJob.survivors(processed, dropped, drops.size(), drops.size() - 1)
+                .map(Document::getKey).collect();
+        assertEquals(expected, broadcast);
+        assertEquals(new java.util.TreeSet<>(expected), new java.util.TreeSet<>(joined));
+        assertEquals(expected.size(), joined.size());
+
+        Map<String, Long> counts = PreprocessJob.countByReason(processed, dropped);
+        assertEquals(Map.of(PreprocessJob.KEPT, (long) expected.size(), "c4:curly-brace", 300L,
+                "dedup:exact-duplicate", drops.stream().filter(t -> t._2().contains("exact")).count(),
+                "dedup:near-duplicate", drops.stream().filter(t -> t._2().contains("near")).count()), counts);
     }
 
     /**

@@ -14,12 +14,6 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaRDDLike;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,21 +42,20 @@ public final class Deduplication {
                           int maxRounds, long seed) implements Serializable {}
 
     /**
-     * @param drops    (key, reason) of every document to drop, reason "dedup:exact-duplicate" or
-     *                 "dedup:near-duplicate"; cached
-     * @param counters candidate pairs, verified pairs, clusters, rounds
-     * @param cached   what else dedup persisted for {@code drops}: {@link #release} it once the drops
-     *                 are applied and materialized
+     * @param drops     (key, reason) of every document to drop, reason "dedup:exact-duplicate" or
+     *                  "dedup:near-duplicate"; cached
+     * @param dropCount how many there are
+     * @param counters  candidate pairs, verified pairs, clusters, rounds
+     * @param cached    what else dedup persisted for {@code drops}: {@link #release} it once the drops
+     *                  are applied and materialized
      */
-    public record Result(Dataset<Row> drops, Map<String, Long> counters, List<JavaRDDLike<?, ?>> cached) {
+    public record Result(JavaPairRDD<Long, String> drops, long dropCount, Map<String, Long> counters,
+                         List<JavaRDDLike<?, ?>> cached) {
         public void release() {
             drops.unpersist(false);
             cached.forEach(r -> r.rdd().unpersist(false));
         }
     }
-
-    private static final StructType DROPS = new StructType().add("key", DataTypes.LongType, false)
-            .add("reason", DataTypes.StringType, false);
 
     /** What dedup reads of a document: its key, its text's SHA-256 (exact) and MinHash signature (near). */
     record Fingerprint(long key, Digest digest, int[] signature) implements Serializable {}
@@ -80,20 +73,21 @@ public final class Deduplication {
 
     private Deduplication() {}
 
-    /** @param kept (key long, text string) of the documents still kept */
-    public static Result run(Dataset<Row> kept, Options o) {
-        SparkSession spark = kept.sparkSession();
-        // The job sizes spark.sql.shuffle.partitions to the input and the cluster: so are these shuffles.
-        Partitioner partitioner = new HashPartitioner(Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions")));
+    /**
+     * @param kept       (key, text) of the documents still kept
+     * @param partitions of every shuffle here (the job sizes it to the input and the cluster)
+     */
+    public static Result run(JavaPairRDD<Long, String> kept, Options o, int partitions) {
+        Partitioner partitioner = new HashPartitioner(partitions);
         Map<String, Long> counters = new LinkedHashMap<>();
         List<JavaRDDLike<?, ?>> cached = new ArrayList<>();
         boolean exact = o.exact();
         boolean near = o.near();
         MinHash minHash = new MinHash(o.shingleSize(), o.bands() * o.rows(), o.seed());
-        JavaRDD<Fingerprint> prints = kept.javaRDD().map(r -> new Fingerprint(r.getLong(0),
-                exact ? Digest.of(r.getString(1)) : null, near ? minHash.signature(r.getString(1)) : null));
+        JavaRDD<Fingerprint> prints = kept.map(r -> new Fingerprint(r._1(),
+                exact ? Digest.of(r._2()) : null, near ? minHash.signature(r._2()) : null));
 
-        JavaRDD<Row> drops = JavaSparkContext.fromSparkContext(spark.sparkContext()).emptyRDD();
+        JavaPairRDD<Long, String> drops = none(kept.context());
         JavaRDD<Fingerprint> survivors = prints;
         if (exact) {
             // Documents partitioned by digest: each group of equal texts, its smallest key and
@@ -106,21 +100,17 @@ public final class Deduplication {
                     .values().map(t -> new Tuple2<>(t._1(), t._1().key() == t._2()[0]))
                     .persist(CACHE);
             cached.add(tagged);
-            drops = tagged.filter(t -> !t._2()).map(t -> RowFactory.create(t._1().key(), EXACT));
+            drops = tagged.filter(t -> !t._2()).mapToPair(t -> new Tuple2<>(t._1().key(), EXACT));
             survivors = tagged.filter(Tuple2::_2).map(Tuple2::_1);
         }
         if (near) {
             drops = drops.union(near(survivors, o, partitioner, counters, cached));
         }
-        // Cached and counted, so the planner knows their size: a few drops are broadcast to the
-        // documents, which then keep their partitions and order, instead of both being shuffled.
-        // Not _SER, as for every cached Dataset: its columnar batches are byte arrays already.
-        Dataset<Row> dropped = spark.createDataFrame(drops, DROPS).persist(StorageLevel.MEMORY_AND_DISK());
-        dropped.count();
-        return new Result(dropped, counters, cached);
+        drops = drops.persist(StorageLevel.MEMORY_AND_DISK());
+        return new Result(drops, drops.count(), counters, cached);
     }
 
-    private static JavaRDD<Row> near(JavaRDD<Fingerprint> docs, Options o, Partitioner partitioner,
+    private static JavaPairRDD<Long, String> near(JavaRDD<Fingerprint> docs, Options o, Partitioner partitioner,
                                      Map<String, Long> counters, List<JavaRDDLike<?, ?>> cached) {
         JavaPairRDD<Long, int[]> signatures = docs.mapToPair(p -> new Tuple2<>(p.key(), p.signature()))
                 .partitionBy(partitioner)
@@ -168,7 +158,7 @@ public final class Deduplication {
         counters.put("near.similar-pairs", verified);
         if (verified == 0) {
             counters.put("near.clusters", 0L);
-            return JavaSparkContext.fromSparkContext(docs.context()).emptyRDD();
+            return none(docs.context());
         }
         ConnectedComponents.Result cc = ConnectedComponents.of(edges, o.maxRounds(), partitioner);
         JavaPairRDD<Long, Long> labels = cc.labels();
@@ -179,7 +169,11 @@ public final class Deduplication {
         counters.put("near.rounds", (long) cc.rounds());
         LOG.info("near-duplicates: {} candidate pairs, {} above Jaccard {}, {} clusters in {} rounds",
                 candidatePairs, verified, threshold, counters.get("near.clusters"), cc.rounds());
-        return labels.filter(t -> !t._1().equals(t._2())).map(t -> RowFactory.create(t._1(), NEAR));
+        return labels.filter(t -> !t._1().equals(t._2())).mapToPair(t -> new Tuple2<>(t._1(), NEAR));
+    }
+
+    private static JavaPairRDD<Long, String> none(org.apache.spark.SparkContext sc) {
+        return JavaPairRDD.fromJavaRDD(JavaSparkContext.fromSparkContext(sc).<Tuple2<Long, String>>emptyRDD());
     }
 
     /**

@@ -9,16 +9,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import org.apache.spark.sql.Dataset;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import scala.Tuple2;
 
 class DeduplicationTest {
-    static final StructType DOCS = new StructType().add("key", DataTypes.LongType).add("text", DataTypes.StringType);
     static final Deduplication.Options DEFAULTS = new Deduplication.Options(true, true, 5, 14, 8, 0.75, 30, 1);
 
     /** A random 300-word text over a 2,000-word vocabulary: unrelated texts share almost no 5-grams. */
@@ -40,13 +38,17 @@ class DeduplicationTest {
     }
 
     static Map<Long, String> drops(List<Row> rows, Deduplication.Options o) {
-        SparkSession spark = LocalSpark.get();
-        Dataset<Row> docs = spark.createDataFrame(rows, DOCS);
         Map<Long, String> out = new TreeMap<>();
-        for (Row r : Deduplication.run(docs, o).drops().collectAsList()) {
-            out.put(r.getLong(0), r.getString(1));
+        for (Tuple2<Long, String> t : Deduplication.run(pairs(rows), o, 4).drops().collect()) {
+            out.put(t._1(), t._2());
         }
         return out;
+    }
+
+    /** (key, text) rows as the pairs dedup reads, in 4 partitions. */
+    static JavaPairRDD<Long, String> pairs(List<Row> rows) {
+        return JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext())
+                .parallelizePairs(rows.stream().map(r -> new Tuple2<>(r.getLong(0), r.getString(1))).toList(), 4);
     }
 
     @Test
@@ -88,7 +90,7 @@ class DeduplicationTest {
         String near = randomText(r, 300);
         rows.add(RowFactory.create(key++, near));
         rows.add(RowFactory.create(key++, edit(near, 2, r)));
-        Map<String, Long> counters = Deduplication.run(LocalSpark.get().createDataFrame(rows, DOCS), DEFAULTS).counters();
+        Map<String, Long> counters = Deduplication.run(pairs(rows), DEFAULTS, 4).counters();
         assertEquals(1L, counters.get("exact.cluster-size.2"), counters.toString());
         assertEquals(1L, counters.get("exact.cluster-size.3-4"), counters.toString());
         assertEquals(1L, counters.get("exact.cluster-size.5-8"), counters.toString());
@@ -199,9 +201,10 @@ class DeduplicationTest {
         assertTrue(counts.get("near.clusters") > 10 && counts.keySet().stream().anyMatch(k -> k.startsWith("exact.")),
                 "the corpus has both kinds of clusters: " + counts);
 
-        Deduplication.Result result = Deduplication.run(LocalSpark.get().createDataFrame(rows, DOCS), o);
+        Deduplication.Result result = Deduplication.run(pairs(rows), o, 4);
         Map<Long, String> drops = new TreeMap<>();
-        result.drops().collectAsList().forEach(x -> drops.put(x.getLong(0), x.getString(1)));
+        result.drops().collect().forEach(x -> drops.put(x._1(), x._2()));
+        assertEquals(drops.size(), result.dropCount());
         Map<String, Long> got = new TreeMap<>(result.counters());
         assertTrue(got.remove("near.rounds") >= 1, result.counters().toString());
         assertEquals(counts, got);
