@@ -15,6 +15,7 @@ import dev.sparklm.shards.ShardManifest.SplitInfo;
 import dev.sparklm.shards.ShardManifest.TokenizerInfo;
 import dev.sparklm.preprocess.ParquetOutput.Field;
 import dev.sparklm.preprocess.dedup.Deduplication;
+import dev.sparklm.preprocess.filter.LanguageFilter;
 import dev.sparklm.preprocess.read.DocumentReader;
 import dev.sparklm.preprocess.read.InputListing;
 import dev.sparklm.tokenizer.Tokenizer;
@@ -31,6 +32,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -82,6 +84,10 @@ public final class PreprocessJob implements Callable<Integer> {
         shorthands.put("input", input);
         shorthands.put("output", output);
         PreprocessConfig cfg = PreprocessConfig.load(options.configFile(), options.overrides(shorthands));
+        if (SparkSessions.isLocal(new SparkConf().get("spark.master", "local[*]"))
+                && cfg.stages().stream().anyMatch(s -> s instanceof LanguageFilter)) {
+            LanguageFilter.preload();   // this JVM runs the tasks: load the model while Spark starts
+        }
         SparkSession spark = SparkSessions.getOrCreate("sparklm-preprocess");
         spark.sparkContext().addSparkListener(new StageProgressLogger(10_000));
         try {

@@ -31,20 +31,48 @@ public final class LanguageFilter implements DocumentStage {
         this.maxChars = maxChars;
     }
 
-    /** One model per JVM (loading takes about a second); the detector keeps its scratch arrays per thread. */
-    private static final class Holder {
-        static final NGramLanguageDetector DETECTOR = new NGramLanguageDetector(load());
+    private static volatile NGramLanguageDetector detector;
 
-        private static LanguageDetectorModel load() {
-            try (InputStream in = LanguageFilter.class.getResourceAsStream(MODEL)) {
-                if (in == null) {
-                    throw new IllegalStateException(MODEL + " is not on the classpath (opennlp-models-langdetect)");
+    /** One model per JVM (loading takes about a second); the detector keeps its scratch arrays per thread. */
+    static NGramLanguageDetector detector() {
+        NGramLanguageDetector d = detector;
+        if (d == null) {
+            synchronized (LanguageFilter.class) {
+                d = detector;
+                if (d == null) {
+                    detector = d = new NGramLanguageDetector(load());
                 }
-                return new LanguageDetectorModel(in);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot load " + MODEL, e);
             }
         }
+        return d;
+    }
+
+    private static LanguageDetectorModel load() {
+        try (InputStream in = LanguageFilter.class.getResourceAsStream(MODEL)) {
+            if (in == null) {
+                throw new IllegalStateException(MODEL + " is not on the classpath (opennlp-models-langdetect)");
+            }
+            return new LanguageDetectorModel(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load " + MODEL, e);
+        }
+    }
+
+    /**
+     * Starts loading the model on a daemon thread. In local mode the job's own JVM runs the
+     * tasks, and loading while Spark starts takes the second off the first task's path. A
+     * failure is left to the first task, which loads again and reports it.
+     */
+    public static void preload() {
+        Thread t = new Thread(() -> {
+            try {
+                detector();
+            } catch (RuntimeException e) {
+                // reported by the task that needs the model
+            }
+        }, "language-model-preload");
+        t.setDaemon(true);
+        t.start();
     }
 
     @Override
@@ -66,6 +94,6 @@ public final class LanguageFilter implements DocumentStage {
 
     public Language detect(String text) {
         String sample = text.length() > maxChars ? text.substring(0, maxChars) : text;
-        return Holder.DETECTOR.predictLanguage(sample);
+        return detector().predictLanguage(sample);
     }
 }
