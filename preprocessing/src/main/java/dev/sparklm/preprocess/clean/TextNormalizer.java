@@ -94,16 +94,19 @@ public final class TextNormalizer implements DocumentStage {
      */
     static String removeInvisible(String s) {
         StringBuilder out = null;
+        int copied = 0;   // s[copied, i) is kept and not yet in out
         for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean invisible = isInvisible(c);
-            if (invisible && out == null) {
-                out = new StringBuilder(s.length()).append(s, 0, i);
-            } else if (!invisible && out != null) {
-                out.append(c);
+            if (isInvisible(s.charAt(i))) {
+                out = keep(out, s, copied, i);
+                copied = i + 1;
             }
         }
-        return out == null ? s : out.toString();
+        return out == null ? s : out.append(s, copied, s.length()).toString();
+    }
+
+    /** {@code out} (made on first use) with {@code s[from, to)} appended: kept text is copied in runs, not char by char. */
+    private static StringBuilder keep(StringBuilder out, String s, int from, int to) {
+        return (out == null ? new StringBuilder(s.length()) : out).append(s, from, to);
     }
 
     private static boolean isInvisible(char c) {
@@ -119,8 +122,9 @@ public final class TextNormalizer implements DocumentStage {
      */
     static String trimLines(String s) {
         StringBuilder out = null;   // made on the first change
+        int copied = 0;             // s[copied, i) is kept and not yet in out
         int pending = -1;           // start of the run of horizontal white space being read
-        int newlines = 0;           // newlines just written
+        int newlines = 0;           // newlines just kept
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == ' ' || c == '\t' || c == '\u000B' || c == '\f') {
@@ -129,23 +133,26 @@ public final class TextNormalizer implements DocumentStage {
                 }
                 continue;
             }
-            boolean drop = c == '\n' && newlines >= 2;
-            if ((pending >= 0 && c == '\n') || drop) {
-                if (out == null) {
-                    out = new StringBuilder(s.length()).append(s, 0, pending >= 0 ? pending : i);
+            if (c == '\n') {
+                if (pending >= 0) {   // white space at a line's end
+                    out = keep(out, s, copied, pending);
+                    copied = i;
                 }
-            } else if (pending >= 0 && out != null) {
-                out.append(s, pending, i);
+                if (newlines >= 2) {   // a second empty line in a row
+                    out = keep(out, s, copied, i);
+                    copied = i + 1;
+                } else {
+                    newlines++;
+                }
+            } else {
+                newlines = 0;
             }
             pending = -1;
-            newlines = c == '\n' ? newlines + 1 : 0;
-            if (out != null && !drop) {
-                out.append(c);
-            }
         }
-        if (pending >= 0 && out == null) {
-            out = new StringBuilder(s.length()).append(s, 0, pending);
+        if (pending >= 0) {   // white space at the text's end
+            out = keep(out, s, copied, pending);
+            copied = s.length();
         }
-        return out == null ? s : out.toString();
+        return out == null ? s : out.append(s, copied, s.length()).toString();
     }
 }
