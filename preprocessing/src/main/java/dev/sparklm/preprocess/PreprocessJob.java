@@ -2,7 +2,6 @@ package dev.sparklm.preprocess;
 
 import dev.sparklm.shards.ShardManifest;
 
-
 import dev.sparklm.io.CommandLineJobs;
 import dev.sparklm.io.HadoopFiles;
 import dev.sparklm.io.JobConfigException;
@@ -23,15 +22,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.schema.MessageType;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -201,7 +203,7 @@ public final class PreprocessJob implements Callable<Integer> {
             phaseDone("dedup");
             try {
                 return writeOutputs(processed, dedup, records, byReason, stageCounts, hadoop);
-            } finally {
+            } finally {   // again if the run failed before it was done
                 dedup.release();
                 processed.unpersist(false);
             }
@@ -252,6 +254,9 @@ public final class PreprocessJob implements Callable<Integer> {
                     .persist(StorageLevel.MEMORY_AND_DISK());
             try {
                 Map<String, Long> perSplit = tagged.countByKey();
+                // tagged holds the kept texts now: the first pass's cache and dedup's are not read again.
+                dedup.release();
+                processed.unpersist(false);
                 LOG.info("split: {}", perSplit);
                 if (perSplit.getOrDefault(ShardManifest.TRAIN, 0L) == 0) {
                     throw new JobConfigException("no training documents: " + perSplit + " (preprocess.split)");
@@ -327,9 +332,9 @@ public final class PreprocessJob implements Callable<Integer> {
         }
     }
 
-    static final org.apache.parquet.schema.MessageType QUARANTINE_SCHEMA = ParquetOutput.recordSchema(List.of(
+    static final MessageType QUARANTINE_SCHEMA = ParquetOutput.recordSchema(List.of(
             Field.string("reason"), Field.string("source"), Field.int64("offset"), Field.string("detail"), Field.string("preview")));
-    static final org.apache.parquet.schema.MessageType SAMPLE_SCHEMA = ParquetOutput.recordSchema(List.of(
+    static final MessageType SAMPLE_SCHEMA = ParquetOutput.recordSchema(List.of(
             Field.string("reason"), Field.string("id"), Field.string("source"), Field.int64("offset"), Field.string("lang"),
             Field.string("meta"), Field.string("text")));
 
@@ -340,21 +345,21 @@ public final class PreprocessJob implements Callable<Integer> {
      * reason, text included, to one task.
      */
     static Map<Long, String> firstKeysPerReason(JavaPairRDD<String, Long> reasonAndKey, int n) {
-        Map<String, java.util.TreeSet<Long>> smallest = reasonAndKey.treeAggregate(new java.util.HashMap<>(),
-                (Map<String, java.util.TreeSet<Long>> acc, Tuple2<String, Long> t) -> {
-                    keepSmallest(acc.computeIfAbsent(t._1(), k -> new java.util.TreeSet<>()), t._2(), n);
+        Map<String, TreeSet<Long>> smallest = reasonAndKey.treeAggregate(new HashMap<>(),
+                (Map<String, TreeSet<Long>> acc, Tuple2<String, Long> t) -> {
+                    keepSmallest(acc.computeIfAbsent(t._1(), k -> new TreeSet<>()), t._2(), n);
                     return acc;
                 },
                 (a, b) -> {
-                    b.forEach((reason, keys) -> keys.forEach(k -> keepSmallest(a.computeIfAbsent(reason, r -> new java.util.TreeSet<>()), k, n)));
+                    b.forEach((reason, keys) -> keys.forEach(k -> keepSmallest(a.computeIfAbsent(reason, r -> new TreeSet<>()), k, n)));
                     return a;
                 });
-        Map<Long, String> chosen = new java.util.HashMap<>();
+        Map<Long, String> chosen = new HashMap<>();
         smallest.forEach((reason, keys) -> keys.forEach(k -> chosen.put(k, reason)));
         return chosen;
     }
 
-    private static void keepSmallest(java.util.TreeSet<Long> keys, long key, int n) {
+    private static void keepSmallest(TreeSet<Long> keys, long key, int n) {
         keys.add(key);
         if (keys.size() > n) {
             keys.pollLast();
