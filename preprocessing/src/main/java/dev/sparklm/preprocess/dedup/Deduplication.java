@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -42,15 +43,19 @@ public final class Deduplication {
                           int maxRounds, long seed) implements Serializable {}
 
     /**
-     * @param drops     (key, reason) of every document to drop, reason "dedup:exact-duplicate" or
-     *                  "dedup:near-duplicate"; cached
-     * @param dropCount how many there are
-     * @param counters  candidate pairs, verified pairs, clusters, rounds
-     * @param cached    what else dedup persisted for {@code drops}: {@link #release} it once the drops
-     *                  are applied and materialized
+     * @param drops    (key, reason) of every document to drop, reason "dedup:exact-duplicate" or
+     *                 "dedup:near-duplicate"; cached
+     * @param byReason how many drops there are of each reason
+     * @param counters candidate pairs, verified pairs, clusters, rounds
+     * @param cached   what else dedup persisted for {@code drops}: {@link #release} it once the drops
+     *                 are applied and materialized
      */
-    public record Result(JavaPairRDD<Long, String> drops, long dropCount, Map<String, Long> counters,
+    public record Result(JavaPairRDD<Long, String> drops, Map<String, Long> byReason, Map<String, Long> counters,
                          List<JavaRDDLike<?, ?>> cached) {
+        public long dropCount() {
+            return byReason.values().stream().mapToLong(Long::longValue).sum();
+        }
+
         public void release() {
             drops.unpersist(false);
             cached.forEach(r -> r.rdd().unpersist(false));
@@ -107,7 +112,7 @@ public final class Deduplication {
             drops = drops.union(near(survivors, o, partitioner, counters, cached));
         }
         drops = drops.persist(StorageLevel.MEMORY_AND_DISK());
-        return new Result(drops, drops.count(), counters, cached);
+        return new Result(drops, new TreeMap<>(drops.values().countByValue()), counters, cached);
     }
 
     private static JavaPairRDD<Long, String> near(JavaRDD<Fingerprint> docs, Options o, Partitioner partitioner,

@@ -204,6 +204,9 @@ class DeduplicationTest {
         Deduplication.Result result = Deduplication.run(pairs(rows), o, 4);
         Map<Long, String> drops = new TreeMap<>();
         result.drops().collect().forEach(x -> drops.put(x._1(), x._2()));
+        Map<String, Long> byReason = new TreeMap<>();
+        drops.values().forEach(reason -> byReason.merge(reason, 1L, Long::sum));
+        assertEquals(byReason, result.byReason());
         assertEquals(drops.size(), result.dropCount());
         Map<String, Long> got = new TreeMap<>(result.counters());
         assertTrue(got.remove("near.rounds") >= 1, result.counters().toString());
