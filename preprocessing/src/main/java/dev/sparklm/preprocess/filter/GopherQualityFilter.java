@@ -1,7 +1,6 @@
 package dev.sparklm.preprocess.filter;
 
 import java.io.Serializable;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -34,65 +33,52 @@ public final class GopherQualityFilter extends DocumentRule {
 
     @Override
     public String check(String text) {
-        List<String> tokens = Words.of(text);
-        int words = 0;
-        long wordChars = 0;
-        int alpha = 0;
-        int stop = 0;
-        int symbols = 0;
-        for (String t : tokens) {
-            if (t.startsWith("#")) {
-                symbols++;
-            }
-            if (t.contains("...") || t.contains("\u2026")) {
-                symbols++;
-            }
-            if (Words.isWordLike(t)) {
-                words++;
-                wordChars += t.length();
-            }
-            if (Words.hasLetter(t)) {
-                alpha++;
-            }
-            if (stop < o.minStopWords() && STOP_WORDS.contains(stripPunctuation(t).toLowerCase(Locale.ROOT))) {
-                stop++;
-            }
-        }
-        if (words < o.minWords()) {
+        WordStats w = new WordStats(text, o.minStopWords());
+        Words.forEach(text, w);
+        if (w.words < o.minWords()) {
             return "too-few-words";
         }
-        if (words > o.maxWords()) {
+        if (w.words > o.maxWords()) {
             return "too-many-words";
         }
-        double mean = (double) wordChars / words;
+        double mean = (double) w.wordChars / w.words;
         if (mean < o.minMeanWordLength() || mean > o.maxMeanWordLength()) {
             return "mean-word-length";
         }
-        if (symbols > o.maxSymbolWordRatio() * words) {
+        if (w.symbols > o.maxSymbolWordRatio() * w.words) {
             return "symbol-word-ratio";
         }
-        if (!tokens.isEmpty() && alpha < o.minAlphaWords() * tokens.size()) {
+        if (w.tokens > 0 && w.alpha < o.minAlphaWords() * w.tokens) {
             return "non-alphabetic-words";
         }
-        if (stop < o.minStopWords()) {
+        if (w.stop < o.minStopWords()) {
             return "stop-words";
         }
-        String[] lines = text.split("\n");
         int nonEmpty = 0;
         int bullets = 0;
         int ellipses = 0;
-        for (String line : lines) {
-            String l = line.strip();
-            if (l.isEmpty()) {
+        for (int from = 0; from <= text.length(); ) {
+            int end = text.indexOf('\n', from);
+            end = end < 0 ? text.length() : end;
+            int a = from;
+            int b = end;
+            while (a < b && Character.isWhitespace(text.charAt(a))) {   // the line, stripped
+                a++;
+            }
+            while (b > a && Character.isWhitespace(text.charAt(b - 1))) {
+                b--;
+            }
+            from = end + 1;
+            if (a == b) {
                 continue;
             }
             nonEmpty++;
-            char c = l.charAt(0);
+            char c = text.charAt(a);
             if (c == '\u2022' || c == '-' || c == '*' || c == '\u2023' || c == '\u2043' || c == '\u25E6'
                     || c == '\u2219' || c == '\u25AA' || c == '\u25CF') {
                 bullets++;
             }
-            if (l.endsWith("...") || l.endsWith("\u2026")) {
+            if (text.startsWith("...", b - 3) && b - 3 >= a || text.charAt(b - 1) == '\u2026') {
                 ellipses++;
             }
         }
@@ -103,6 +89,61 @@ public final class GopherQualityFilter extends DocumentRule {
             return "ellipsis-lines";
         }
         return null;
+    }
+
+    /**
+     * The word statistics, read off each word's span of the text: no word is copied but the few
+     * looked up as stop words (until {@code minStopWords} are found).
+     */
+    private static final class WordStats implements Words.Span {
+        final String text;
+        final int minStopWords;
+        int tokens;
+        int words;
+        long wordChars;
+        int alpha;
+        int stop;
+        int symbols;
+
+        WordStats(String text, int minStopWords) {
+            this.text = text;
+            this.minStopWords = minStopWords;
+        }
+
+        @Override
+        public void accept(int start, int end) {
+            tokens++;
+            if (text.charAt(start) == '#') {
+                symbols++;
+            }
+            boolean wordLike = false;
+            boolean letter = false;
+            boolean ellipsis = false;
+            for (int i = start; i < end; i++) {
+                char c = text.charAt(i);
+                if (Character.isLetter(c)) {
+                    letter = true;
+                    wordLike = true;
+                } else if (Character.isDigit(c)) {
+                    wordLike = true;
+                } else if (c == '\u2026' || c == '.' && i + 2 < end && text.charAt(i + 1) == '.' && text.charAt(i + 2) == '.') {
+                    ellipsis = true;
+                }
+            }
+            if (ellipsis) {
+                symbols++;
+            }
+            if (wordLike) {
+                words++;
+                wordChars += end - start;
+            }
+            if (letter) {
+                alpha++;
+            }
+            if (stop < minStopWords && STOP_WORDS.contains(stripPunctuation(text.substring(start, end)).toLowerCase(Locale.ROOT))) {
+                stop++;
+            }
+        }
     }
 
     private static String stripPunctuation(String t) {
