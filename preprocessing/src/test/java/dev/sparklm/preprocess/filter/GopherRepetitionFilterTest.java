@@ -106,6 +106,67 @@ class GopherRepetitionFilterTest {
         }
     }
 
+    /**
+     * The paragraph and line rules, read in place, decide as their definition on copies
+     * ({@code split("\n\n+")} and {@code split("\n+")}, {@code strip}, a set of strings) on random
+     * texts of a few lines with white space around them, runs of newlines and random limits.
+     */
+    @Test
+    void paragraphAndLineRulesMatchTheirDefinitionOnRandomTexts() {
+        Random random = new Random(23);
+        String[] lines = {"the cat sat", "the cat sat ", " the cat sat", "a dog", "a\tdog", "x", "", " ", "\u2003",
+                "another line of text", "\u00A0x", "the cat sat on the mat"};
+        Map<String, Integer> reasons = new HashMap<>();
+        double[] off = {100, 100, 100};
+        double[] offDup = {100, 100, 100, 100, 100, 100};
+        for (int t = 0; t < 20_000; t++) {
+            StringBuilder text = new StringBuilder();
+            for (int k = random.nextInt(14); k > 0; k--) {
+                text.append(lines[random.nextInt(lines.length)]).append("\n".repeat(random.nextInt(4)));
+            }
+            double[] limits = {random.nextDouble() * 0.6, random.nextDouble() * 0.6, random.nextDouble() * 0.6,
+                    random.nextDouble() * 0.6};
+            GopherRepetitionFilter.Options o = new GopherRepetitionFilter.Options(limits[0], limits[1], limits[2], limits[3], off, offDup);
+            String expected = pieceRule(text.toString().split("\n\n+"), limits[1], limits[3], "paragraph");
+            if (expected == null) {
+                expected = pieceRule(text.toString().split("\n+"), limits[0], limits[2], "line");
+            }
+            assertEquals(expected, new GopherRepetitionFilter(o).check(text.toString()),
+                    "for " + text.toString().replace("\n", "\\n") + " with " + java.util.Arrays.toString(limits));
+            reasons.merge(String.valueOf(expected), 1, Integer::sum);
+        }
+        for (String reason : List.of("null", "duplicate-paragraphs", "duplicate-paragraph-chars", "duplicate-lines",
+                "duplicate-line-chars")) {
+            assertTrue(reasons.getOrDefault(reason, 0) >= 20, "too few cases decided by " + reason + ": " + reasons);
+        }
+    }
+
+    private static String pieceRule(String[] pieces, double maxFraction, double maxCharFraction, String what) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        int n = 0;
+        int dup = 0;
+        long chars = 0;
+        long dupChars = 0;
+        for (String p : pieces) {
+            String s = p.strip();
+            if (!s.isEmpty()) {
+                n++;
+                chars += s.length();
+                if (!seen.add(s)) {
+                    dup++;
+                    dupChars += s.length();
+                }
+            }
+        }
+        if (n > 0 && dup > maxFraction * n) {
+            return "duplicate-" + what + "s";
+        }
+        if (n > 0 && dupChars > maxCharFraction * chars) {
+            return "duplicate-" + what + "-chars";
+        }
+        return null;
+    }
+
     private static String ngramRules(List<String> words, double[] top, double[] dup) {
         long total = words.stream().mapToLong(String::length).sum();
         for (int n = 2; n <= 4 && n <= words.size(); n++) {
