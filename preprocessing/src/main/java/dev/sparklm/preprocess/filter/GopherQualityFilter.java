@@ -62,10 +62,10 @@ public final class GopherQualityFilter extends DocumentRule {
             end = end < 0 ? text.length() : end;
             int a = from;
             int b = end;
-            while (a < b && Character.isWhitespace(text.charAt(a))) {   // the line, stripped
+            while (a < b && Words.isWhitespace(text.charAt(a))) {   // the line, stripped
                 a++;
             }
-            while (b > a && Character.isWhitespace(text.charAt(b - 1))) {
+            while (b > a && Words.isWhitespace(text.charAt(b - 1))) {
                 b--;
             }
             from = end + 1;
