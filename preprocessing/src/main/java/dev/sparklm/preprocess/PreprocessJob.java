@@ -34,7 +34,6 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.schema.MessageType;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -86,8 +85,7 @@ public final class PreprocessJob implements Callable<Integer> {
         shorthands.put("input", input);
         shorthands.put("output", output);
         PreprocessConfig cfg = PreprocessConfig.load(options.configFile(), options.overrides(shorthands));
-        if (SparkSessions.isLocal(new SparkConf().get("spark.master", "local[*]"))
-                && cfg.stages().stream().anyMatch(s -> s instanceof LanguageFilter)) {
+        if (SparkSessions.startsLocal() && cfg.stages().stream().anyMatch(s -> s instanceof LanguageFilter)) {
             LanguageFilter.preload();   // this JVM runs the tasks: load the model while Spark starts
         }
         SparkSession spark = SparkSessions.getOrCreate("sparklm-preprocess");

@@ -5,6 +5,8 @@ import org.apache.spark.sql.SparkSession;
 
 /** The one place a job gets its SparkSession. */
 public final class SparkSessions {
+    private static final String DEFAULT_MASTER = "local[*]";
+
     private SparkSessions() {}
 
     /**
@@ -14,7 +16,7 @@ public final class SparkSessions {
     public static SparkSession getOrCreate(String appName) {
         SparkConf conf = new SparkConf();
         if (!conf.contains("spark.master")) {
-            conf.setMaster("local[*]");
+            conf.setMaster(DEFAULT_MASTER);
         }
         if (!conf.contains("spark.app.name")) {
             conf.setAppName(appName);
@@ -23,6 +25,11 @@ public final class SparkSessions {
             inOneJvm(conf);
         }
         return SparkSession.builder().config(conf).getOrCreate();
+    }
+
+    /** Whether a session {@link #getOrCreate} makes now runs in local mode (before it is made). */
+    public static boolean startsLocal() {
+        return isLocal(new SparkConf().get("spark.master", DEFAULT_MASTER));
     }
 
     /** Local mode: driver and executors share one JVM ({@code local-cluster} starts executor JVMs of its own). */

@@ -47,23 +47,4 @@ final class Words {
     static boolean isWhitespace(char c) {
         return c <= ' ' ? (SPACES_UP_TO_0X20 >>> c & 1) != 0 : c >= '\u1680' && Character.isWhitespace(c);
     }
-
-    /** Whether the word holds a letter or digit (not only punctuation or symbols). */
-    static boolean isWordLike(String w) {
-        for (int i = 0; i < w.length(); i++) {
-            if (Character.isLetterOrDigit(w.charAt(i))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    static boolean hasLetter(String w) {
-        for (int i = 0; i < w.length(); i++) {
-            if (Character.isLetter(w.charAt(i))) {
-                return true;
-            }
-        }
-        return false;
-    }
 }
