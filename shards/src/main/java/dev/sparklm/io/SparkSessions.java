@@ -24,7 +24,24 @@ public final class SparkSessions {
         if (isLocal(conf.get("spark.master"))) {
             inOneJvm(conf);
         }
+        addKryoRegistrator(conf);
         return SparkSession.builder().config(conf).getOrCreate();
+    }
+
+    static final String KRYO_REGISTRATOR = "spark.kryo.registrator";
+
+    /**
+     * Adds {@link KryoRecords} to spark.kryo.registrator (after any the user lists), so the jobs'
+     * records survive a cluster whose spark.serializer is Kryo; without Kryo it is never loaded.
+     */
+    static void addKryoRegistrator(SparkConf conf) {
+        String ours = KryoRecords.class.getName();
+        String theirs = conf.get(KRYO_REGISTRATOR, "").trim();
+        if (theirs.isEmpty()) {
+            conf.set(KRYO_REGISTRATOR, ours);
+        } else if (!java.util.Arrays.asList(theirs.split("\\s*,\\s*")).contains(ours)) {
+            conf.set(KRYO_REGISTRATOR, theirs + "," + ours);
+        }
     }
 
     /** Whether a session {@link #getOrCreate} makes now runs in local mode (before it is made). */

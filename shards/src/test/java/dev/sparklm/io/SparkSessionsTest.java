@@ -29,4 +29,17 @@ class SparkSessionsTest {
         // The direct result size is capped by the RPC message size: raised with it.
         assertEquals("1024", conf.get("spark.rpc.message.maxSize"));
     }
+
+    @Test
+    void theRecordsRegistratorFollowsTheUsersOwn() {
+        String ours = KryoRecords.class.getName();
+        SparkConf none = new SparkConf(false);
+        SparkSessions.addKryoRegistrator(none);
+        assertEquals(ours, none.get(SparkSessions.KRYO_REGISTRATOR));
+        SparkConf theirs = new SparkConf(false).set(SparkSessions.KRYO_REGISTRATOR, "org.nd4j.kryo.Nd4jRegistrator");
+        SparkSessions.addKryoRegistrator(theirs);
+        assertEquals("org.nd4j.kryo.Nd4jRegistrator," + ours, theirs.get(SparkSessions.KRYO_REGISTRATOR));
+        SparkSessions.addKryoRegistrator(theirs);
+        assertEquals("org.nd4j.kryo.Nd4jRegistrator," + ours, theirs.get(SparkSessions.KRYO_REGISTRATOR), "added once");
+    }
 }
