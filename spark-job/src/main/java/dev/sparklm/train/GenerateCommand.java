@@ -38,6 +38,7 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        sampling.check(maxTokens, java.util.List.of(temperature));
         CheckpointStore.Checkpoint c = checkpoint.load(new Configuration());
         System.err.printf("checkpoint %s: step %d, validation loss %.4f%n", c.path(), c.state().step(), c.state().validationLoss());
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);

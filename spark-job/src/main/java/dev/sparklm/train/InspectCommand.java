@@ -239,6 +239,7 @@ public final class InspectCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            sampling.check(maxTokens, temperatures);
             print(report(checkpoint.load(new Configuration()), prompts, temperatures, sampling.topK, sampling.topP,
                     maxTokens, sampling.seed, scores));
             return 0;

@@ -48,8 +48,9 @@ public final class TextGenerator {
      */
     public int[] generate(String prompt, int maxTokens, double temperature, int topK, double topP, long seed,
                           boolean stopAtEndOfText, Consumer<String> onText) {
-        if (maxTokens < 0 || temperature < 0 || topK < 0 || !(topP > 0 && topP <= 1)) {
-            throw new IllegalArgumentException("max tokens, temperature and top-k must not be negative, top-p must be in (0, 1]");
+        if (maxTokens < 0 || !(temperature >= 0) || Double.isInfinite(temperature) || topK < 0 || !(topP > 0 && topP <= 1)) {
+            throw new IllegalArgumentException("max tokens " + maxTokens + ", temperature " + temperature + ", top-k " + topK
+                    + ", top-p " + topP + ": max tokens, temperature and top-k must be 0 or more, top-p in (0, 1]");
         }
         int[] promptIds = tokenizer.encode(prompt);
         if (promptIds.length == 0) {
