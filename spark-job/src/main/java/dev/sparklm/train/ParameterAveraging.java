@@ -1,5 +1,6 @@
 package dev.sparklm.train;
 
+import dev.sparklm.io.JobConfigException;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
@@ -30,6 +31,8 @@ final class ParameterAveraging implements RoundTrainer {
     private final int vocab;
     private final RNNFormat format;
     private final long seed;
+    private final long sumBytes;
+    private final long maxResultSize;
 
     /** @param direct train a GPT through its written-out backward pass ({@link Replica}) */
     ParameterAveraging(JavaSparkContext sc, MultiLayerNetwork net, double gradientClip, boolean direct, int batch, int vocab,
@@ -41,6 +44,45 @@ final class ParameterAveraging implements RoundTrainer {
         this.vocab = vocab;
         this.format = dev.sparklm.model.LanguageModels.outputFormat(net);
         this.seed = seed;
+        this.sumBytes = resultBytes(net.numParams(), Replica.optimizerState(net).length);
+        this.maxResultSize = sc.getConf().getSizeAsBytes(MAX_RESULT_SIZE, "1g");
+        if (maxResultSize > 0 && sumBytes > maxResultSize) {
+            long mib = sumBytes / (1 << 20) + 1;
+            throw new JobConfigException(String.format("a round returns the model's parameters and optimizer state to the "
+                    + "driver, %,d bytes, more than %s = %,d bytes allows: set it to %dm or more (0: no limit), "
+                    + "e.g. --conf %s=%dm", sumBytes, MAX_RESULT_SIZE, maxResultSize, mib, MAX_RESULT_SIZE, 2 * mib));
+        }
+    }
+
+    static final String MAX_RESULT_SIZE = "spark.driver.maxResultSize";
+
+    /** What one worker's {@link Sum} takes serialized: its floats, and a margin for the rest. */
+    static long resultBytes(long params, long state) {
+        return 4 * (params + state) + (64 << 10);
+    }
+
+    /**
+     * How many partial sums Spark's tree aggregation (depth 2) hands the driver for {@code n}
+     * worker partitions: it merges partitions level by level while a level saves more results
+     * than it adds, which leaves about the square root of n.
+     */
+    static int treeResults(int n) {
+        int scale = Math.max((int) Math.ceil(Math.pow(n, 1.0 / 2)), 2);
+        int partitions = n;
+        while (partitions > scale + Math.ceil((double) partitions / scale)) {
+            partitions /= scale;
+        }
+        return partitions;
+    }
+
+    /**
+     * Whether the round's last sum has to run on an executor, so the driver receives one sum
+     * instead of {@link #treeResults}: Spark aborts an action whose results together pass
+     * spark.driver.maxResultSize (1g by default), which 16 workers of a model with more than
+     * 22 M parameters (and Adam's two floats each) did. Only then: it costs a shuffle a round.
+     */
+    static boolean sumOnExecutor(int workers, long sumBytes, long maxResultSize) {
+        return maxResultSize > 0 && (long) treeResults(workers) * sumBytes > maxResultSize;
     }
 
     @Override
@@ -61,7 +103,8 @@ final class ParameterAveraging implements RoundTrainer {
             Sum sum = round.mapPartitionsWithIndex((worker, windows) -> Collections.singletonList(
                             train(spec, start.value(), windows, batch, vocab, format,
                                     dev.sparklm.io.Hashing.mix(roundSeed, worker))).iterator(), false)
-                    .treeAggregate(new Sum(), Sum::add, Sum::add);
+                    .treeAggregate(new Sum(), Sum::add, Sum::add, 2,
+                            sumOnExecutor(round.getNumPartitions(), sumBytes, maxResultSize));
             if (sum.replicas == 0) {
                 return new Round(0, 0, Double.NaN, 0);
             }
