@@ -178,8 +178,8 @@ public final class TrainJob implements Callable<Integer> {
 
         // Steps: one minibatch on every worker.
         TrainConfig.SparkSettings sparkCfg = cfg.spark();
-        int workers = sparkCfg.workers() > 0 ? sparkCfg.workers() : sc.defaultParallelism();
         int batch = sparkCfg.batchSizePerWorker();
+        int workers = workers(sparkCfg.workers(), sc.defaultParallelism(), trainSequences, batch, cfg.data());
         long stepsPerEpoch = steps(trainSequences, batch, workers);
         long totalSteps = stepsPerEpoch * cfg.epochs();
         if (resumed.isPresent()) {
@@ -285,6 +285,30 @@ public final class TrainJob implements Callable<Integer> {
     }
 
     /** Steps (a minibatch on every worker) that {@code windows} take: a worker's last minibatch may be short. */
+    /**
+     * train.spark.workers, or Spark's default parallelism, but no more workers than the epoch has
+     * minibatches: a worker without one only costs a task a round (100,000 workers on 462
+     * minibatches ran a round for minutes and then failed). Set too high, it is refused; taken
+     * from the cluster, it is lowered with a warning.
+     */
+    static int workers(int configured, int defaultParallelism, long trainSequences, int batch, String data) {
+        long minibatches = ceilDiv(trainSequences, batch);
+        if (configured > 0) {
+            if (configured > minibatches) {
+                throw new JobConfigException(String.format("train.spark.workers = %d, but the training split of %s has "
+                        + "%,d sequences, %,d minibatches of train.spark.batch-size-per-worker = %d: at most %,d workers "
+                        + "get one; lower either", configured, data, trainSequences, minibatches, batch, minibatches));
+            }
+            return configured;
+        }
+        if (defaultParallelism > minibatches) {
+            LOG.warn("{} task slots, but the training split has {} minibatches of {} sequences: {} workers",
+                    defaultParallelism, minibatches, batch, minibatches);
+            return (int) minibatches;
+        }
+        return defaultParallelism;
+    }
+
     static long steps(long windows, int batch, int workers) {
         return ceilDiv(ceilDiv(windows, batch), workers);
     }

@@ -149,4 +149,24 @@ class BadTrainingInputTest {
                     new IllegalArgumentException("part-0.parquet: token id 70 outside the vocabulary of 65"));
         }
     }
+
+    /** More workers than the epoch has minibatches: refused when set, lowered when taken from the cluster. */
+    @Test
+    void moreWorkersThanMinibatchesAreRefusedBeforeTraining() throws IOException {
+        SparkSession spark = LocalSpark.get();
+        Path data = preprocess(spark, "w", text());
+        Path run = tmp.resolve("run");
+        Map<String, String> o = new HashMap<>(Map.of("data", data.toString(), "output", run.toString(),
+                "model.embedding", "8", "model.hidden", "16", "spark.batch-size-per-worker", "8", "max-steps", "3",
+                "spark.workers", "100000"));
+        JobConfigException e = assertThrows(JobConfigException.class,
+                () -> TrainJob.run(spark, TrainConfig.load(Optional.empty(), o), TrainJob.Start.NEW));
+        assertTrue(e.getMessage().contains("train.spark.workers = 100000") && e.getMessage().contains("minibatches"), e.getMessage());
+        assertFalse(Files.exists(run.resolve("checkpoints")));
+
+        assertEquals(16, TrainJob.workers(16, 2, 16 * 8, 8, "d"), "exactly one minibatch each");
+        assertThrows(JobConfigException.class, () -> TrainJob.workers(17, 2, 16 * 8, 8, "d"));
+        assertEquals(3, TrainJob.workers(0, 64, 17, 8, "d"), "a cluster's 64 slots for 3 minibatches: 3 workers");
+        assertEquals(64, TrainJob.workers(0, 64, 64 * 8, 8, "d"));
+    }
 }
