@@ -87,18 +87,19 @@ public record InputListing(List<String> paths, List<Long> sizes, List<String> em
         java.util.Arrays.sort(bySize, (a, b) -> Long.compare(sizes.get(b), sizes.get(a)));
         long[] load = new long[n];
         List<List<Integer>> groups = new ArrayList<>();
+        // The lightest group on top, the first of equals: a scan of every group per file took
+        // minutes for millions of files in tens of thousands of slices.
+        java.util.PriorityQueue<Integer> lightest = new java.util.PriorityQueue<>(n,
+                (a, b) -> load[a] != load[b] ? Long.compare(load[a], load[b]) : Integer.compare(a, b));
         for (int g = 0; g < n; g++) {
             groups.add(new ArrayList<>());
+            lightest.add(g);
         }
         for (int i : bySize) {
-            int lightest = 0;
-            for (int g = 1; g < n; g++) {
-                if (load[g] < load[lightest]) {
-                    lightest = g;
-                }
-            }
-            load[lightest] += sizes.get(i);
-            groups.get(lightest).add(i);
+            int g = lightest.poll();
+            load[g] += sizes.get(i);
+            groups.get(g).add(i);
+            lightest.add(g);
         }
         List<List<String>> out = new ArrayList<>();
         for (List<Integer> g : groups) {
