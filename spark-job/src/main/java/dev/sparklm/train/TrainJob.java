@@ -331,6 +331,16 @@ public final class TrainJob implements Callable<Integer> {
     private static SparkDl4jMultiLayer dl4jMaster(JavaSparkContext sc, MultiLayerNetwork net, TrainConfig cfg, int workers) {
         TrainConfig.SparkSettings s = cfg.spark();
         int batch = s.batchSizePerWorker();
+        // DL4J's master sums the workers' results with the same tree aggregation, always ending on the driver.
+        long sumBytes = ParameterAveraging.resultBytes(net.numParams(), Replica.optimizerState(net).length);
+        long limit = sc.getConf().getSizeAsBytes(ParameterAveraging.MAX_RESULT_SIZE, "1g");
+        if (ParameterAveraging.sumOnExecutor(workers, sumBytes, limit)) {
+            long mib = (long) ParameterAveraging.treeResults(workers) * sumBytes / (1 << 20) + 1;
+            throw new JobConfigException(String.format("train.spark.averaging = dl4j hands the driver %d sums of %,d bytes a "
+                    + "round, more than %s = %,d bytes allows: set it to %dm or more (--conf %s=%dm), or use "
+                    + "train.spark.averaging = sparklm, which sums on an executor", ParameterAveraging.treeResults(workers),
+                    sumBytes, ParameterAveraging.MAX_RESULT_SIZE, limit, mib, ParameterAveraging.MAX_RESULT_SIZE, 2 * mib));
+        }
         ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, batch)
                 .batchSizePerWorker(batch)
                 .averagingFrequency(s.averagingFrequency())

@@ -92,16 +92,27 @@ class DriverResultSizeTest {
             JobConfigException e = assertThrows(JobConfigException.class,
                     () -> TrainJob.run(limited, config(data, tmp.resolve("big"), "256"), TrainJob.Start.NEW));
             assertTrue(e.getMessage().contains("spark.driver.maxResultSize") && e.getMessage().contains("--conf"), e.getMessage());
+
+            // DL4J's master ends its sum on the driver: the same 4 sums are refused up front.
+            Map<String, String> dl4j = new HashMap<>(Map.of("spark.averaging", "dl4j"));
+            JobConfigException d = assertThrows(JobConfigException.class,
+                    () -> TrainJob.run(limited, config(data, tmp.resolve("dl4j"), "64", dl4j), TrainJob.Start.NEW));
+            assertTrue(d.getMessage().contains("averaging = dl4j") && d.getMessage().contains("4 sums"), d.getMessage());
         } finally {
             limited.stop();   // the next test class gets a fresh LocalSpark session
         }
     }
 
     private static TrainConfig config(Path data, Path run, String hidden) {
+        return config(data, run, hidden, Map.of());
+    }
+
+    private static TrainConfig config(Path data, Path run, String hidden, Map<String, String> extra) {
         Map<String, String> o = new HashMap<>(Map.of("data", data.toString(), "output", run.toString(),
                 "model.embedding", "32", "model.hidden", hidden, "spark.batch-size-per-worker", "8",
                 "spark.workers", "4", "spark.averaging-frequency", "1", "evaluation.every-rounds", "3", "epochs", "5",
                 "max-steps", "3"));
+        o.putAll(extra);
         return TrainConfig.load(Optional.empty(), o);
     }
 }
