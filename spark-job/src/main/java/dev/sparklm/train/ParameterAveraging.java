@@ -44,21 +44,32 @@ final class ParameterAveraging implements RoundTrainer {
         this.vocab = vocab;
         this.format = dev.sparklm.model.LanguageModels.outputFormat(net);
         this.seed = seed;
-        this.sumBytes = resultBytes(net.numParams(), Replica.optimizerState(net).length);
-        this.maxResultSize = sc.getConf().getSizeAsBytes(MAX_RESULT_SIZE, "1g");
+        this.sumBytes = sumBytes(net);
+        this.maxResultSize = maxResultSize(sc);
         if (maxResultSize > 0 && sumBytes > maxResultSize) {
-            long mib = sumBytes / (1 << 20) + 1;
-            throw new JobConfigException(String.format("a round returns the model's parameters and optimizer state to the "
-                    + "driver, %,d bytes, more than %s = %,d bytes allows: set it to %dm or more (0: no limit), "
-                    + "e.g. --conf %s=%dm", sumBytes, MAX_RESULT_SIZE, maxResultSize, mib, MAX_RESULT_SIZE, 2 * mib));
+            throw pastMaxResultSize("a round returns the model's parameters and optimizer state to the driver", sumBytes,
+                    maxResultSize);
         }
     }
 
     static final String MAX_RESULT_SIZE = "spark.driver.maxResultSize";
 
-    /** What one worker's {@link Sum} takes serialized: its floats, and a margin for the rest. */
-    static long resultBytes(long params, long state) {
-        return 4 * (params + state) + (64 << 10);
+    /** spark.driver.maxResultSize in bytes; 0: no limit. */
+    static long maxResultSize(JavaSparkContext sc) {
+        return sc.getConf().getSizeAsBytes(MAX_RESULT_SIZE, "1g");
+    }
+
+    /** What one worker's {@link Sum} takes serialized: the parameters and optimizer state as floats, and a margin. */
+    static long sumBytes(MultiLayerNetwork net) {
+        org.nd4j.linalg.api.ndarray.INDArray state = net.getUpdater().getStateViewArray();
+        return 4 * (net.numParams() + (state == null ? 0 : state.length())) + (64 << 10);
+    }
+
+    /** The refusal of a round that would hand the driver {@code bytes}, past {@code limit}: what, and the value to set. */
+    static JobConfigException pastMaxResultSize(String what, long bytes, long limit) {
+        long mib = bytes / (1 << 20) + 1;
+        return new JobConfigException(String.format("%s, %,d bytes, more than %s = %,d bytes allows: set it to %dm or more "
+                + "(0: no limit), e.g. --conf %s=%dm", what, bytes, MAX_RESULT_SIZE, limit, mib, MAX_RESULT_SIZE, 2 * mib));
     }
 
     /**

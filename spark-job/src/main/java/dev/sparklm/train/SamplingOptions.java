@@ -23,19 +23,11 @@ final class SamplingOptions {
      * check came after seconds of loading and named none.
      */
     void check(int maxTokens, List<Double> temperatures) {
-        if (maxTokens < 0) {
-            throw new JobConfigException("--max-tokens must be 0 or more, got " + maxTokens);
-        }
-        for (double t : temperatures) {
-            if (!(t >= 0) || Double.isInfinite(t)) {
-                throw new JobConfigException("--temperature must be a number >= 0 (0 = greedy), got " + t);
+        for (double t : temperatures.isEmpty() ? List.of(0.0) : temperatures) {
+            String invalid = TextGenerator.invalid(maxTokens, t, topK, topP, "--max-tokens", "--temperature", "--top-k", "--top-p");
+            if (invalid != null) {
+                throw new JobConfigException(invalid);
             }
-        }
-        if (topK < 0) {
-            throw new JobConfigException("--top-k must be 0 (all tokens) or more, got " + topK);
-        }
-        if (!(topP > 0 && topP <= 1)) {
-            throw new JobConfigException("--top-p must be in (0, 1] (1 = all tokens), got " + topP);
         }
     }
 }

@@ -43,14 +43,34 @@ public final class TextGenerator {
     }
 
     /**
+     * What is wrong with these sampling settings, each named as {@code names} says (max tokens,
+     * temperature, top-k, top-p: the command line names its options), or null if nothing is.
+     */
+    static String invalid(int maxTokens, double temperature, int topK, double topP, String... names) {
+        if (maxTokens < 0) {
+            return names[0] + " must be 0 or more, got " + maxTokens;
+        }
+        if (!(temperature >= 0) || Double.isInfinite(temperature)) {
+            return names[1] + " must be a number >= 0 (0 = greedy), got " + temperature;
+        }
+        if (topK < 0) {
+            return names[2] + " must be 0 (all tokens) or more, got " + topK;
+        }
+        if (!(topP > 0 && topP <= 1)) {
+            return names[3] + " must be in (0, 1] (1 = all tokens), got " + topP;
+        }
+        return null;
+    }
+
+    /**
      * @param stopAtEndOfText end when the model samples {@code <|endoftext|>} (the document is
      *                        over), without it in the text or the returned ids
      */
     public int[] generate(String prompt, int maxTokens, double temperature, int topK, double topP, long seed,
                           boolean stopAtEndOfText, Consumer<String> onText) {
-        if (maxTokens < 0 || !(temperature >= 0) || Double.isInfinite(temperature) || topK < 0 || !(topP > 0 && topP <= 1)) {
-            throw new IllegalArgumentException("max tokens " + maxTokens + ", temperature " + temperature + ", top-k " + topK
-                    + ", top-p " + topP + ": max tokens, temperature and top-k must be 0 or more, top-p in (0, 1]");
+        String invalid = invalid(maxTokens, temperature, topK, topP, "max tokens", "temperature", "top-k", "top-p");
+        if (invalid != null) {
+            throw new IllegalArgumentException(invalid);
         }
         int[] promptIds = tokenizer.encode(prompt);
         if (promptIds.length == 0) {

@@ -284,7 +284,6 @@ public final class TrainJob implements Callable<Integer> {
                 + (long) (epochs - at.epoch()) * steps(trainSequences, batch, workers);
     }
 
-    /** Steps (a minibatch on every worker) that {@code windows} take: a worker's last minibatch may be short. */
     /**
      * train.spark.workers, or Spark's default parallelism, but no more workers than the epoch has
      * minibatches: a worker without one only costs a task a round (100,000 workers on 462
@@ -309,6 +308,7 @@ public final class TrainJob implements Callable<Integer> {
         return defaultParallelism;
     }
 
+    /** Steps (a minibatch on every worker) that {@code windows} take: a worker's last minibatch may be short. */
     static long steps(long windows, int batch, int workers) {
         return ceilDiv(ceilDiv(windows, batch), workers);
     }
@@ -332,14 +332,13 @@ public final class TrainJob implements Callable<Integer> {
         TrainConfig.SparkSettings s = cfg.spark();
         int batch = s.batchSizePerWorker();
         // DL4J's master sums the workers' results with the same tree aggregation, always ending on the driver.
-        long sumBytes = ParameterAveraging.resultBytes(net.numParams(), Replica.optimizerState(net).length);
-        long limit = sc.getConf().getSizeAsBytes(ParameterAveraging.MAX_RESULT_SIZE, "1g");
+        long sumBytes = ParameterAveraging.sumBytes(net);
+        long limit = ParameterAveraging.maxResultSize(sc);
         if (ParameterAveraging.sumOnExecutor(workers, sumBytes, limit)) {
-            long mib = (long) ParameterAveraging.treeResults(workers) * sumBytes / (1 << 20) + 1;
-            throw new JobConfigException(String.format("train.spark.averaging = dl4j hands the driver %d sums of %,d bytes a "
-                    + "round, more than %s = %,d bytes allows: set it to %dm or more (--conf %s=%dm), or use "
-                    + "train.spark.averaging = sparklm, which sums on an executor", ParameterAveraging.treeResults(workers),
-                    sumBytes, ParameterAveraging.MAX_RESULT_SIZE, limit, mib, ParameterAveraging.MAX_RESULT_SIZE, 2 * mib));
+            int sums = ParameterAveraging.treeResults(workers);
+            throw ParameterAveraging.pastMaxResultSize(String.format("train.spark.averaging = dl4j hands the driver %d sums "
+                    + "of %,d bytes a round (train.spark.averaging = sparklm sums on an executor)", sums, sumBytes),
+                    sums * sumBytes, limit);
         }
         ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, batch)
                 .batchSizePerWorker(batch)

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class SamplingOptionsTest {
     private static final String MISSING = "/nonexistent/sparklm-run";
 
-    private static String refusal(Object command, String... args) {
+    /** Runs a command line; returns what it printed to stderr, after checking it exited with a usage error. */
+    private static String usageError(Object command, String... args) {
         PrintStream err = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         int code;
@@ -28,6 +29,11 @@ class SamplingOptionsTest {
         }
         String text = captured.toString(StandardCharsets.UTF_8);
         assertEquals(CommandLineJobs.USAGE_ERROR, code, text);
+        return text;
+    }
+
+    private static String refusal(Object command, String... args) {
+        String text = usageError(command, args);
         assertTrue(text.startsWith("error: ") && !text.contains(MISSING) && !text.contains("\tat "), text);
         return text;
     }
@@ -52,15 +58,8 @@ class SamplingOptionsTest {
     @Test
     void goodOptionsGetAsFarAsTheCheckpoint() {
         // Control: with sound options the same command fails on the missing checkpoint, named.
-        PrintStream err = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        try {
-            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            assertEquals(CommandLineJobs.USAGE_ERROR, CommandLineJobs.execute(new GenerateCommand(),
-                    "--checkpoint", MISSING, "--temperature", "0", "--top-p", "1", "--top-k", "0", "--max-tokens", "0"));
-        } finally {
-            System.setErr(err);
-        }
-        assertTrue(captured.toString(StandardCharsets.UTF_8).contains(MISSING), captured.toString(StandardCharsets.UTF_8));
+        String text = usageError(new GenerateCommand(),
+                "--checkpoint", MISSING, "--temperature", "0", "--top-p", "1", "--top-k", "0", "--max-tokens", "0");
+        assertTrue(text.contains(MISSING), text);
     }
 }
