@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
@@ -58,6 +57,7 @@ public final class BoundedTextInputFormat extends FileInputFormat<LongWritable, 
         private int keep;
         private boolean paragraphs;
         private boolean previousEmpty = true;   // the line before the next one is empty (or there is none)
+        private IOException unopened;   // why the file could not be opened, until it is reported
 
         @Override
         public void initialize(InputSplit genericSplit, TaskAttemptContext context) throws IOException {
@@ -66,8 +66,15 @@ public final class BoundedTextInputFormat extends FileInputFormat<LongWritable, 
             keep = (int) Math.min(Integer.MAX_VALUE - 64L, conf.getLong(MAX_RECORD_BYTES, 16L << 20) + 1);
             paragraphs = conf.getBoolean(PARAGRAPHS, false);
             Path file = split.getPath();
-            FileSystem fs = file.getFileSystem(conf);
-            FSDataInputStream in = fs.open(file);
+            FSDataInputStream in;
+            try {
+                in = WholeFileReader.openFile(file, conf);
+            } catch (IOException | RuntimeException e) {
+                // Thrown from the first read instead, where the caller quarantines the split's
+                // records at its start: one file that cannot be opened must not fail the job.
+                unopened = new IOException("cannot open " + file + ": " + e, e);
+                return;
+            }
             CompressionCodec codec = WholeFileReader.codecOf(file);
             if (codec != null) {
                 start = 0;
@@ -111,6 +118,11 @@ public final class BoundedTextInputFormat extends FileInputFormat<LongWritable, 
 
         @Override
         public boolean nextKeyValue() throws IOException {
+            if (unopened != null) {
+                IOException e = unopened;
+                unopened = null;
+                throw e;
+            }
             if (lines == null) {
                 return false;
             }

@@ -51,6 +51,7 @@ final class TextRecordReader {
 
         Records(InputSplit split, Iterator<Tuple2<LongWritable, Text>> in, ReaderOptions options) {
             this.source = split instanceof FileSplit f ? f.getPath().toString() : split.toString();
+            this.lastOffset = split instanceof FileSplit f ? f.getStart() : 0;   // each split's failure its own record
             this.in = in;
             this.options = options;
             this.decoder = new RecordDecoder(options.maxBytes());

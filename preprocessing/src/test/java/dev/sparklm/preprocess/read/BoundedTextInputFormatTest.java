@@ -28,6 +28,23 @@ class BoundedTextInputFormatTest {
     record Rec(long offset, String text) {}
 
     /**
+     * A split whose file cannot be opened (gone since it was listed) reports it on its first
+     * read, naming the file, so the caller can quarantine that split and read the rest; opening
+     * failed the task, and with it the job.
+     */
+    @Test
+    void aFileThatCannotBeOpenedFailsItsFirstReadNamingTheFile() throws Exception {
+        org.apache.hadoop.fs.Path gone = new org.apache.hadoop.fs.Path(tmp.resolve("gone.txt").toUri());
+        TaskAttemptContextImpl context = new TaskAttemptContextImpl(HADOOP, new TaskAttemptID());
+        try (BoundedTextInputFormat.Reader r = new BoundedTextInputFormat.Reader()) {
+            r.initialize(new FileSplit(gone, 100, 50, null), context);
+            IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, r::nextKeyValue);
+            assertTrue(e.getMessage().contains("gone.txt"), e.getMessage());
+            assertTrue(!r.nextKeyValue(), "reported once; then no records");
+        }
+    }
+
+    /**
      * Random files of LF, CRLF and CR lines with runs of empty lines, read in splits of 1, 2, 5
      * and 16 bytes and in one split: the records, offsets and (truncated) texts are the ones the definition gives,
      * each exactly once, whatever the splits.

@@ -258,6 +258,30 @@ class DocumentReaderTest {
         assertEquals("quarantine:too-long", limited.get(0).getDrop());
     }
 
+    /**
+     * Names Hadoop's local checksum layer cannot turn into a ".name.crc" path (':') and names a
+     * URI must escape (space, '%', '#') are read in every format that reads files. The ':' file
+     * was quarantined unread as whole-file input and failed the job as line input.
+     */
+    @Test
+    void filesWhoseNamesHoldColonsSpacesAndPercentSignsAreRead() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("names"));
+        List<String> names = List.of("notes:2024.txt", "with space.txt", "100%.txt", "hash#1.txt", "plain.txt");
+        for (String name : names) {
+            Files.writeString(dir.resolve(name), "{\"text\": \"from " + name.replace("%", "pct") + "\"}\n");
+        }
+        List<String> expected = names.stream().map(n -> "{\"text\": \"from " + n.replace("%", "pct") + "\"}").sorted().toList();
+        for (ReaderOptions.Format format : List.of(ReaderOptions.Format.FILE, ReaderOptions.Format.LINE,
+                ReaderOptions.Format.BLANK_LINE)) {
+            List<Document> docs = read(dir.toString(), options(format));
+            assertEquals(Map.of(), quarantined(docs), format.toString());
+            assertEquals(expected, texts(docs).stream().map(String::strip).sorted().toList(), format.toString());
+        }
+        List<Document> json = read(dir.toString(), options(ReaderOptions.Format.JSONL));
+        assertEquals(Map.of(), quarantined(json));
+        assertEquals(names.stream().map(n -> "from " + n.replace("%", "pct")).sorted().toList(), texts(json).stream().sorted().toList());
+    }
+
     @Test
     void mediaWikiDumpOneDocumentPerArticle() throws IOException {
         String dump = """
