@@ -80,12 +80,16 @@ public final class BoundedTextInputFormat extends FileInputFormat<LongWritable, 
                 start = 0;
                 end = Long.MAX_VALUE;
                 lines = new LineScanner(codec.createInputStream(in), 0);
+                lines.skipByteOrderMark();
                 return;
             }
             start = split.getStart();
             end = start + split.getLength();
             if (start == 0) {
                 lines = new LineScanner(in, 0);
+                lines.skipByteOrderMark();
+                // The first line starts at 0 even after a mark: this split reads it, however small.
+                end = Math.max(end, lines.position() + 1);
                 return;
             }
             // The line that holds byte start - 1 belongs to the split before (it ends there or
@@ -102,18 +106,24 @@ public final class BoundedTextInputFormat extends FileInputFormat<LongWritable, 
             }
         }
 
-        /** Whether the line that ends where {@code p} starts is empty, from the 3 bytes before p. */
+        /**
+         * Whether the line that ends where {@code p} starts is empty, from the 5 bytes before p
+         * (a file's first line is empty when only a byte order mark precedes its break).
+         */
         private static boolean lineBeforeIsEmpty(FSDataInputStream in, long p) throws IOException {
-            byte[] b = new byte[3];
-            int n = (int) Math.min(3, p);
-            in.readFully(p - n, b, 3 - n, n);   // positional: the stream's position is unchanged
-            int terminator = n >= 2 && b[2] == '\n' && b[1] == '\r' ? 2 : 1;
+            byte[] b = new byte[5];
+            int n = (int) Math.min(5, p);
+            in.readFully(p - n, b, 5 - n, n);   // positional: the stream's position is unchanged
+            int terminator = n >= 2 && b[4] == '\n' && b[3] == '\r' ? 2 : 1;
             long lineEnd = p - terminator;
             if (lineEnd == 0) {
                 return true;
             }
-            byte last = b[3 - terminator - 1];
-            return last == '\n' || last == '\r';
+            int last = 5 - terminator - 1;   // index of the line's last byte in b
+            if (lineEnd == 3 && b[last - 2] == (byte) 0xEF && b[last - 1] == (byte) 0xBB && b[last] == (byte) 0xBF) {
+                return true;
+            }
+            return b[last] == '\n' || b[last] == '\r';
         }
 
         @Override
@@ -214,6 +224,25 @@ public final class BoundedTextInputFormat extends FileInputFormat<LongWritable, 
         /** Whether the last line read had more bytes than were stored. */
         boolean truncated() {
             return truncated;
+        }
+
+        /**
+         * At the start of a file: consumes a UTF-8 byte order mark, which marks the encoding and
+         * is not text (a JSON line that starts with one is malformed JSON to the parser).
+         */
+        void skipByteOrderMark() throws IOException {
+            while (length - next < 3 && !eof) {   // a read may return fewer than the mark's 3 bytes
+                int r = in.read(buf, length, buf.length - length);
+                if (r <= 0) {
+                    eof = true;
+                } else {
+                    length += r;
+                }
+            }
+            if (length - next >= 3 && buf[next] == (byte) 0xEF && buf[next + 1] == (byte) 0xBB && buf[next + 2] == (byte) 0xBF) {
+                next += 3;
+                position += 3;
+            }
         }
 
         private boolean fill() throws IOException {

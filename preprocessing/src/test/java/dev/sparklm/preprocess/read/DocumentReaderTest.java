@@ -170,6 +170,20 @@ class DocumentReaderTest {
         assertEquals(0, big.get(0).getOffset());
     }
 
+    /** A UTF-8 byte order mark starting a file is not text: the first JSON line was quarantined as malformed. */
+    @Test
+    void aByteOrderMarkStartingAFileIsNotPartOfItsFirstRecord() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("bom"));
+        Files.writeString(dir.resolve("a.jsonl"), "\uFEFF{\"text\": \"first\"}\r\n{\"text\": \"second\"}\r\n");
+        Files.write(dir.resolve("b.txt.gz"), gzip("\uFEFFthird\n\nfourth\n"));
+        List<Document> json = read(dir.resolve("a.jsonl").toString(), options(ReaderOptions.Format.JSONL));
+        assertEquals(Map.of(), quarantined(json));
+        assertEquals(List.of("first", "second"), texts(json));
+        assertEquals(3L, json.get(0).getOffset());
+        assertEquals(List.of("third", "fourth"), texts(read(dir.resolve("b.txt.gz").toString(),
+                options(ReaderOptions.Format.BLANK_LINE))));
+    }
+
     @Test
     void jsonLinesWithFieldsAndBadLines() throws IOException {
         Path f = Files.writeString(tmp.resolve("d.jsonl"), String.join("\n",
