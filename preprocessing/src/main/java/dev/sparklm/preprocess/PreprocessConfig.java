@@ -186,6 +186,10 @@ public record PreprocessConfig(
             throw new JobConfigException(ROOT + ".filters.language.allowed is empty: list ISO 639-3 codes such as \"eng\", "
                     + "or set filters.language.enabled = false");
         }
+        String unknown = language == null ? null : LanguageFilter.unknownLanguages(language.allowed());
+        if (unknown != null) {
+            throw new JobConfigException(ROOT + ".filters.language.allowed: " + unknown);
+        }
         String g = f + "gopher-repetition.";
         GopherRepetitionFilter.Options repetition = !r.bool(g + "enabled") ? null : new GopherRepetitionFilter.Options(
                 r.number(g + "max-duplicate-line-fraction", 0, 1), r.number(g + "max-duplicate-paragraph-fraction", 0, 1),

@@ -66,6 +66,7 @@ class PreprocessConfigTest {
             {"clean.html", "yes", "preprocess.clean.html = 'yes' is not one of auto, on, off"},
             {"filters.gopher-repetition.max-top-ngram-char-fraction", "[0.2]", "has 1 values; it needs 3"},
             {"filters.language.allowed", "[]", "preprocess.filters.language.allowed is empty"},
+            {"filters.language.allowed", "[en]", "preprocess.filters.language.allowed: \"en\" (did you mean \"eng\"?) is not a language"},
             {"dedup.near.bands", "0", "preprocess.dedup.near.bands = 0 is out of range"},
             {"fields.text", "\"\"", "preprocess.fields.text is empty"},
         };

@@ -102,6 +102,11 @@ public final class NGramLanguageDetector {
     }
 
     /** The most probable language of {@code text} and its probability, as {@code LanguageDetectorME.predictLanguage}. */
+    /** The languages the model can answer (its ISO 639-3 codes). */
+    public List<String> languages() {
+        return List.of(languages);
+    }
+
     public Language predictLanguage(CharSequence text) {
         char[] chars = lowerCase(normalize(text));
         Scratch s = scratch.get();

@@ -3,6 +3,7 @@ package dev.sparklm.preprocess.filter;
 import static dev.sparklm.preprocess.filter.FilterTestSupport.GOOD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparklm.preprocess.Document;
 import dev.sparklm.preprocess.StageCounters;
@@ -37,6 +38,23 @@ public class LanguageFilterTest {
         germanOrFrench.apply(fr, counters);
         assertNull(fr.getDrop());
         assertEquals("fra", fr.getLang());
+    }
+
+    /** The configuration is checked against the list the filter keeps: it must be the model's. */
+    @Test
+    void theListedLanguagesAreTheModels() {
+        assertEquals(new java.util.TreeSet<>(LanguageFilter.detector().languages()), LanguageFilter.LANGUAGES);
+        assertEquals(103, LanguageFilter.LANGUAGES.size());
+    }
+
+    @Test
+    void unknownLanguagesAreNamedWithTheCodeToUse() {
+        assertNull(LanguageFilter.unknownLanguages(List.of("eng", "deu")));
+        String m = LanguageFilter.unknownLanguages(List.of("eng", "en", "xx"));
+        assertTrue(m.startsWith("\"en\" (did you mean \"eng\"?), \"xx\" are not languages the detector knows"), m);
+        assertTrue(m.contains("cmn, cym, dan, deu"), m);
+        assertTrue(LanguageFilter.unknownLanguages(List.of("de")).contains("did you mean \"deu\"?"));
+        assertTrue(!LanguageFilter.unknownLanguages(List.of("zh")).contains("did you mean"), "zho is not the model's: no hint");
     }
 
     @Test
