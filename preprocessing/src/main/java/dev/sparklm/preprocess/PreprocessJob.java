@@ -122,7 +122,11 @@ public final class PreprocessJob implements Callable<Integer> {
         LOG.info("stages: {}", cfg.stages().stream().map(DocumentStage::name).toList());
         int partitions = shufflePartitions(JavaSparkContext.fromSparkContext(spark.sparkContext()), listing.bytes() + heldOutBytes);
 
-        StagedOutputDirectory out = new StagedOutputDirectory(new Path(cfg.output()), hadoop);
+        refuseOverlap(cfg.input(), "preprocess.input", cfg.output(), hadoop);
+        cfg.split().heldOutInputs().forEach((split, in) -> refuseOverlap(in, "preprocess.split." + split + "-input",
+                cfg.output(), hadoop));
+        StagedOutputDirectory out = new StagedOutputDirectory(new Path(cfg.output()), ShardManifest.FILE_NAME,
+                "preprocess.output", hadoop);
         try {
             ShardManifest manifest = new Run(spark, cfg, listing, heldOut, partitions, out.staging()).write();
             out.publish();
@@ -131,6 +135,33 @@ public final class PreprocessJob implements Callable<Integer> {
         } catch (RuntimeException e) {
             out.abort();
             throw e;
+        }
+    }
+
+    /**
+     * The job replaces its output whole: an input inside it would be deleted when the job
+     * succeeds, and an output inside the input would be read as input by the next run.
+     */
+    static void refuseOverlap(String input, String inputKey, String output, Configuration hadoop) {
+        String in = qualified(input, hadoop);
+        String out = qualified(output, hadoop);
+        if (in.equals(out) || in.startsWith(out + "/")) {
+            throw new JobConfigException(inputKey + " " + in + " is inside preprocess.output " + out
+                    + ", which the job replaces whole: write the output elsewhere");
+        }
+        if (out.startsWith(in + "/")) {
+            throw new JobConfigException("preprocess.output " + out + " is inside " + inputKey + " " + in
+                    + ": the next run would read this output as input; write it elsewhere");
+        }
+    }
+
+    private static String qualified(String path, Configuration hadoop) {
+        Path p = new Path(path);
+        try {
+            String q = p.getFileSystem(hadoop).makeQualified(p).toString();
+            return q.endsWith("/") && q.length() > 1 ? q.substring(0, q.length() - 1) : q;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot resolve " + path + ": " + e.getMessage(), e);
         }
     }
 

@@ -259,6 +259,43 @@ class PreprocessJobTest {
         return root;
     }
 
+    /**
+     * The output is replaced whole when the job succeeds, so what is not an earlier output is
+     * refused before any work, and left as it was: a file, a directory of other data, an input
+     * inside the output, an output inside the input (read as input by the next run).
+     */
+    @Test
+    void anOutputThatIsNotAnEarlierOutputIsRefusedAndLeftAlone() throws IOException {
+        Path input = Files.writeString(tmp.resolve("in.txt"), shakespeareSlice(20_000));
+        Path file = Files.writeString(tmp.resolve("notes.txt"), "keep me");
+        Path foreign = Files.createDirectories(tmp.resolve("photos"));
+        Files.writeString(foreign.resolve("a.jpg"), "keep me too");
+        Path corpus = Files.createDirectories(tmp.resolve("corpus"));
+        Files.copy(input, corpus.resolve("part.txt"));
+        String[][] cases = {
+            {file.toString(), input.toString(), "preprocess.output " + file.toUri().toString().replace("file:///", "file:/") + " is a file"},
+            {foreign.toString(), input.toString(), "is a directory that is not an output of this job (no manifest.json; it holds 1 entry: a.jpg)"},
+            {corpus.toString(), corpus.resolve("part.txt").toString(), "preprocess.input file:" + corpus.resolve("part.txt") + " is inside preprocess.output"},
+            {corpus.resolve("out").toString(), corpus.toString(), "preprocess.output file:" + corpus.resolve("out") + " is inside preprocess.input"},
+        };
+        for (String[] c : cases) {
+            JobConfigException e = assertThrows(JobConfigException.class,
+                    () -> PreprocessJob.run(LocalSpark.get(), config(Path.of(c[1]), Path.of(c[0]), Map.of())), c[0]);
+            assertTrue(e.getMessage().contains(c[2]), e.getMessage());
+        }
+        assertEquals("keep me", Files.readString(file));
+        assertEquals("keep me too", Files.readString(foreign.resolve("a.jpg")));
+        assertTrue(Files.exists(corpus.resolve("part.txt")));
+        assertTrue(!Files.exists(corpus.resolve("out")));
+
+        // An empty directory, then that earlier output, are written (replaced).
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        PreprocessJob.run(LocalSpark.get(), config(input, empty, Map.of("context", "16")));
+        ShardManifest again = PreprocessJob.run(LocalSpark.get(), config(input, empty, Map.of("context", "16")));
+        Path manifest = empty.resolve(ShardManifest.FILE_NAME);
+        assertEquals(again.createdAt(), ShardManifest.fromJson(Files.readString(manifest), manifest.toString()).createdAt());
+    }
+
     @Test
     void aFixedValidationInputGoesWholeToValidation() throws IOException {
         String text = shakespeareSlice(60_000);

@@ -23,11 +23,18 @@ public final class StagedOutputDirectory {
     private final Path staging;
     private final FileSystem fs;
 
-    public StagedOutputDirectory(Path target, Configuration conf) {
+    /**
+     * @param marker the file every complete output of the job holds (its manifest): an existing
+     *               {@code target} without it is not an output of this job, and is refused rather
+     *               than replaced (deleted) when the job succeeds
+     * @param key    the configuration key that named {@code target}, for the refusal
+     */
+    public StagedOutputDirectory(Path target, String marker, String key, Configuration conf) {
         this.fs = HadoopFiles.fs(target, conf);
         this.target = fs.makeQualified(target);
         this.staging = new Path(this.target.getParent(), stagingPrefix(this.target) + System.currentTimeMillis());
         recover();
+        refuseForeign(marker, key);
         try {
             FileStatus[] leftovers = fs.globStatus(new Path(this.target.getParent(), stagingPrefix(this.target) + "*"));
             for (FileStatus s : leftovers == null ? new FileStatus[0] : leftovers) {
@@ -51,6 +58,38 @@ public final class StagedOutputDirectory {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot recover " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A regular file, or a directory holding anything but an earlier output (a typo for the
+     * input, a home directory), would be deleted by {@link #publish}: refused before the job runs.
+     */
+    private void refuseForeign(String marker, String key) {
+        try {
+            FileStatus status;
+            try {
+                status = fs.getFileStatus(target);
+            } catch (java.io.FileNotFoundException e) {
+                return;
+            }
+            if (!status.isDirectory()) {
+                throw new JobConfigException(key + " " + target + " is a file; the output is a directory, which the job "
+                        + "would put in its place: give another path");
+            }
+            FileStatus[] children = fs.listStatus(target);
+            if (children.length == 0 || fs.exists(new Path(target, marker))) {
+                return;
+            }
+            StringBuilder some = new StringBuilder();
+            for (int i = 0; i < Math.min(3, children.length); i++) {
+                some.append(i == 0 ? "" : ", ").append(children[i].getPath().getName());
+            }
+            throw new JobConfigException(key + " " + target + " is a directory that is not an output of this job (no "
+                    + marker + "; it holds " + children.length + (children.length == 1 ? " entry: " : " entries: ") + some + (children.length > 3 ? ", ..." : "")
+                    + "); the job replaces its output whole, so give a new or empty directory, or remove this one");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + target + ": " + e.getMessage(), e);
         }
     }
 

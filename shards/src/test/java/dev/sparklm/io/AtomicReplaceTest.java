@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
@@ -89,12 +90,12 @@ class AtomicReplaceTest {
     void aPublishKilledBetweenItsRenamesIsUndoneByTheNextRunNeverMixingTwoOutputs() throws IOException {
         Configuration conf = killing();
         Path target = new Path(tmp.toUri().toString(), "data");
-        StagedOutputDirectory first = new StagedOutputDirectory(target, conf);
+        StagedOutputDirectory first = new StagedOutputDirectory(target, "manifest.json", "output", conf);
         write(first.staging(), "manifest.json", "run 1", conf);
         write(first.staging(), "part-0.parquet", "run 1 shard", conf);
         first.publish();
 
-        StagedOutputDirectory second = new StagedOutputDirectory(target, conf);
+        StagedOutputDirectory second = new StagedOutputDirectory(target, "manifest.json", "output", conf);
         write(second.staging(), "manifest.json", "run 2", conf);
         KillingFileSystem.killAt = "data";
         assertThrows(Killed.class, second::publish);
@@ -105,7 +106,7 @@ class AtomicReplaceTest {
                 "readers find the previous output whole");
 
         // The rerun puts the previous output back before it starts and removes the killed run's staging.
-        StagedOutputDirectory third = new StagedOutputDirectory(target, conf);
+        StagedOutputDirectory third = new StagedOutputDirectory(target, "manifest.json", "output", conf);
         assertEquals("run 1", HadoopFiles.readString(new Path(target, "manifest.json"), conf));
         assertEquals("run 1 shard", HadoopFiles.readString(new Path(target, "part-0.parquet"), conf));
         assertEquals(0, siblings(".data.staging-").length, "the killed run's staging directory is gone");
@@ -114,6 +115,32 @@ class AtomicReplaceTest {
         assertEquals("run 3", HadoopFiles.readString(new Path(target, "manifest.json"), conf));
         assertFalse(fs.exists(new Path(target, "part-0.parquet")), "nothing of run 1 mixed into run 3's output");
         assertEquals(0, siblings(".data.").length, "no aside or staging copies left: " + Arrays.toString(siblings(".data.")));
+    }
+
+    @Test
+    void aTargetThatIsNotAnEarlierOutputIsRefusedUntouched() throws IOException {
+        Configuration conf = new Configuration();
+        java.nio.file.Path file = Files.writeString(tmp.resolve("notes.txt"), "keep");
+        JobConfigException e = assertThrows(JobConfigException.class, () -> new StagedOutputDirectory(
+                new Path(file.toString()), "manifest.json", "job.output", conf));
+        assertTrue(e.getMessage().startsWith("job.output file:") && e.getMessage().contains("notes.txt is a file"), e.getMessage());
+        java.nio.file.Path dir = Files.createDirectories(tmp.resolve("other"));
+        for (String name : new String[] {"a", "b", "c", "d"}) {
+            Files.writeString(dir.resolve(name), name);
+        }
+        e = assertThrows(JobConfigException.class, () -> new StagedOutputDirectory(
+                new Path(dir.toString()), "manifest.json", "job.output", conf));
+        assertTrue(e.getMessage().contains("is a directory that is not an output of this job (no manifest.json; it holds 4 entries: "),
+                e.getMessage());
+        assertEquals("keep", Files.readString(file));
+        assertEquals(4, dir.toFile().list().length);
+        assertEquals(0, siblings(".other.").length + siblings(".notes.txt.").length, "no staging made");
+
+        Files.writeString(dir.resolve("manifest.json"), "{}");   // an earlier output: replaced
+        StagedOutputDirectory out = new StagedOutputDirectory(new Path(dir.toString()), "manifest.json", "job.output", conf);
+        write(out.staging(), "manifest.json", "new", conf);
+        out.publish();
+        assertEquals(List.of("manifest.json"), Arrays.stream(dir.toFile().list()).filter(n -> !n.startsWith(".")).toList());
     }
 
     private String[] siblings(String prefix) {
