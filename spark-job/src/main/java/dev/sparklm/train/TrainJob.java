@@ -370,6 +370,10 @@ public final class TrainJob implements Callable<Integer> {
         Path checkpoints = new Path(dir, "checkpoints");
         Path metrics = new Path(dir, "metrics.jsonl");
         try {
+            if (fs.exists(dir) && !fs.getFileStatus(dir).isDirectory()) {
+                throw new JobConfigException("train.output " + output + " is a file; a run's output is a directory "
+                        + "(checkpoints/, metrics.jsonl): choose another path");
+            }
             boolean earlier = fs.exists(checkpoints) || fs.exists(metrics);
             if (earlier && !overwrite) {
                 throw new JobConfigException(output + " already holds a run (checkpoints/ or metrics.jsonl): pass "

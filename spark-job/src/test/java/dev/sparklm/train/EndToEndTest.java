@@ -143,6 +143,12 @@ class EndToEndTest {
         // A second run into the same directory must be asked for.
         JobConfigException again = assertThrows(JobConfigException.class, () -> TrainJob.run(spark, cfg, TrainJob.Start.NEW));
         assertTrue(again.getMessage().contains("--overwrite"), again.getMessage());
+        // An output path that is a file is named, not a stack trace, and left as it was.
+        Path runFile = Files.writeString(tmp.resolve("run-file"), "keep");
+        TrainConfig toFile = TrainConfig.load(Optional.empty(), Map.of("data", data.toString(), "output", runFile.toString()));
+        JobConfigException file = assertThrows(JobConfigException.class, () -> TrainJob.run(spark, toFile, TrainJob.Start.NEW));
+        assertTrue(file.getMessage().contains("train.output " + runFile + " is a file"), file.getMessage());
+        assertEquals("keep", Files.readString(runFile));
     }
 
     static void deleteRecursively(Path dir) throws IOException {
