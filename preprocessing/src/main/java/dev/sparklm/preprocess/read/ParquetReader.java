@@ -28,8 +28,18 @@ final class ParquetReader {
     private ParquetReader() {}
 
     static JavaRDD<Document> read(SparkSession spark, String input, InputListing listing, ReaderOptions options) {
-        Dataset<Row> table = spark.read().option("ignoreCorruptFiles", "true")
-                .option("recursiveFileLookup", "true").parquet(input);
+        Dataset<Row> table;
+        try {
+            table = spark.read().option("ignoreCorruptFiles", "true").option("recursiveFileLookup", "true").parquet(input);
+        } catch (Exception e) {   // Scala does not declare Spark's (checked) AnalysisException
+            if (!(e instanceof org.apache.spark.sql.AnalysisException)) {
+                throw e;
+            }
+            // Spark reads the schema from the files' footers; none could be read.
+            throw new JobConfigException("no readable Parquet file in " + input + " (preprocess.input, with "
+                    + "preprocess.input-format = parquet): " + listing.files() + " file(s), none a Parquet file Spark can "
+                    + "read; is input-format right? (" + e.getMessage().lines().findFirst().orElse("") + ")");
+        }
         StructField text = find(table, options.textField(), "preprocess.fields.text");
         if (!text.dataType().equals(DataTypes.StringType)) {
             throw new JobConfigException("column " + options.textField() + " of " + input + " is "

@@ -227,6 +227,14 @@ class DocumentReaderTest {
                 () -> read(dir, new ReaderOptions(ReaderOptions.Format.PARQUET, "txt", "", List.of(), 100)));
         assertTrue(e.getMessage().contains("no column \"txt\" (preprocess.fields.text)") && e.getMessage().contains("body"),
                 e.getMessage());
+
+        // Text files read as Parquet (the wrong input-format): named, not Spark's stack trace.
+        Path text = Files.createDirectories(tmp.resolve("not-parquet"));
+        Files.writeString(text.resolve("a.txt"), "plain text, not Parquet\n");
+        JobConfigException wrong = assertThrows(JobConfigException.class,
+                () -> read(text.toString(), options(ReaderOptions.Format.PARQUET)));
+        assertTrue(wrong.getMessage().startsWith("no readable Parquet file in " + text + " (preprocess.input, with "
+                + "preprocess.input-format = parquet): 1 file(s)"), wrong.getMessage());
     }
 
     /** A Parquet row for the test (a bean, so Spark derives the schema). */
