@@ -32,6 +32,10 @@ public final class HadoopFiles {
             try (InputStream in = fs.open(readable(fs, path))) {
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
+        } catch (org.apache.hadoop.fs.ChecksumException e) {
+            // Hadoop's local file system keeps a .name.crc beside each file it writes.
+            throw new JobConfigException(path + " does not match its checksum file ." + path.getName() + ".crc: it "
+                    + "changed after it was written (a disk error, or an edit; to keep an edit, delete the .crc file)");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
         }

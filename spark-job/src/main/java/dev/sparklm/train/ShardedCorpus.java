@@ -48,6 +48,14 @@ public final class ShardedCorpus {
         }
         ShardManifest manifest = ShardManifest.fromJson(HadoopFiles.readString(manifestPath, conf), manifestPath.toString());
         Path tokenizerPath = new Path(dir, manifest.tokenizer().file());
+        try {
+            if (!tokenizerPath.getFileSystem(conf).exists(tokenizerPath)) {
+                throw new JobConfigException(tokenizerPath + " is missing: " + manifestPath + " names it as the shards' "
+                        + "tokenizer (train.data is incomplete: preprocess again)");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + tokenizerPath + ": " + e.getMessage(), e);
+        }
         Tokenizer tokenizer = TokenizerJson.read(HadoopFiles.readString(tokenizerPath, conf), tokenizerPath.toString());
         if (!tokenizer.fingerprint().equals(manifest.tokenizer().fingerprint())) {
             throw new IllegalArgumentException(tokenizerPath + " is not the tokenizer the shards were made with: fingerprint "

@@ -100,7 +100,23 @@ class BadTrainingInputTest {
         ShardManifest m = ShardManifest.fromJson(json, "manifest.json");
         String validation = "\"sequences\":" + m.split("validation").sequences();
         assertTrue(json.replace(" ", "").contains(validation), json);
+        // Without its tokenizer the data is incomplete: named, not a stack trace.
+        Path copy = tmp.resolve("no-tokenizer");
+        try (var files = Files.walk(data)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(data.relativize(f).toString()));
+            }
+        }
+        Files.delete(copy.resolve("tokenizer.json"));
+        JobConfigException missing = assertThrows(JobConfigException.class,
+                () -> TrainJob.run(spark, config(copy, tmp.resolve("run0")), TrainJob.Start.NEW));
+        assertTrue(missing.getMessage().contains(copy.resolve("tokenizer.json") + " is missing"), missing.getMessage());
+
         Files.writeString(manifest, json.replace(" ", "").replace(validation, "\"sequences\":0"));
+        // Edited after Hadoop wrote it: its checksum file says so, in a message that says what to do.
+        JobConfigException edited = assertThrows(JobConfigException.class,
+                () -> TrainJob.run(spark, config(data, tmp.resolve("run1")), TrainJob.Start.NEW));
+        assertTrue(edited.getMessage().contains("does not match its checksum file .manifest.json.crc"), edited.getMessage());
         Files.deleteIfExists(manifest.resolveSibling(".manifest.json.crc"));
 
         Path run = tmp.resolve("run");
