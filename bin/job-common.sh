@@ -21,5 +21,16 @@ run_job() {
   exec "$ROOT/bin/spark-submit" "${submit[@]}" --class "$class" "$jar" "${job[@]}"
 }
 
+# The commands that run mostly on the driver (generate, evaluate, inspect): Spark local mode with
+# one core by default; spark-submit options before a lone "--" as for the jobs (evaluate --data on
+# a cluster's executors: bin/evaluate --master yarn -- --data ... --checkpoint ...).
+run_driver_job() {
+  local class=$1 jar=$2; shift 2
+  for a in "$@"; do
+    [[ $a == "--" ]] && { run_job "$class" "$jar" "$@"; return; }
+  done
+  run_job "$class" "$jar" --master "local[1]" -- "$@"
+}
+
 PREPROCESS_JAR="$ROOT/preprocessing/target/sparklm-preprocessing-0.1.0-SNAPSHOT-app.jar"
 TRAIN_JAR="$ROOT/spark-job/target/sparklm-spark-job-0.1.0-SNAPSHOT-app.jar"

@@ -150,8 +150,10 @@ class StandaloneClusterIT {
                 "--prompt", "ROMEO:", "--max-tokens", "40", "--seed", "3")).awaitSuccess(Duration.ofMinutes(3));
         assertTrue(generated.contains("ROMEO:") && generated.contains("step " + STEPS_IN_ALL), generated);
 
-        String evaluated = Job.start("evaluate", List.of("../bin/evaluate", "--checkpoint", hdfsUri + "/lm/run-a",
-                "--data", hdfsUri + "/lm/data", "--batch", "8")).awaitSuccess(Duration.ofMinutes(3));
+        // Evaluate on the cluster's executors, spark-submit options before "--" as for the jobs.
+        List<String> evaluate = submit("../bin/evaluate");
+        evaluate.addAll(List.of("--checkpoint", hdfsUri + "/lm/run-a", "--data", hdfsUri + "/lm/data", "--batch", "8"));
+        String evaluated = Job.start("evaluate", evaluate).awaitSuccess(Duration.ofMinutes(3));
         Matcher m = Pattern.compile("loss (\\d+\\.\\d+) nats/token").matcher(evaluated);
         assertTrue(m.find(), evaluated);
         double stored = CheckpointStore.load(hdfsUri + "/lm/run-a", conf).state().validationLoss();
