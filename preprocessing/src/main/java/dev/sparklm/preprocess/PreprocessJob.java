@@ -123,8 +123,22 @@ public final class PreprocessJob implements Callable<Integer> {
         int partitions = shufflePartitions(JavaSparkContext.fromSparkContext(spark.sparkContext()), listing.bytes() + heldOutBytes);
 
         refuseOverlap(cfg.input(), "preprocess.input", cfg.output(), hadoop);
-        cfg.split().heldOutInputs().forEach((split, in) -> refuseOverlap(in, "preprocess.split." + split + "-input",
-                cfg.output(), hadoop));
+        Map<String, String> inputs = new LinkedHashMap<>(Map.of("preprocess.input", cfg.input()));
+        cfg.split().heldOutInputs().forEach((split, in) -> {
+            String key = "preprocess.split." + split + "-input";
+            refuseOverlap(in, key, cfg.output(), hadoop);
+            // The same file read twice is the same documents under the same keys: dedup keeps both
+            // copies, one in each split (a validation set that is all training data).
+            inputs.forEach((otherKey, other) -> {
+                String a = qualified(in, hadoop);
+                String b = qualified(other, hadoop);
+                if (a.equals(b) || a.startsWith(b + "/") || b.startsWith(a + "/")) {
+                    throw new JobConfigException(key + " " + a + " overlaps " + otherKey + " " + b
+                            + ": a held-out input must be files of its own, not also read as another input");
+                }
+            });
+            inputs.put(key, in);
+        });
         StagedOutputDirectory out = new StagedOutputDirectory(new Path(cfg.output()), ShardManifest.FILE_NAME,
                 "preprocess.output", hadoop);
         try {

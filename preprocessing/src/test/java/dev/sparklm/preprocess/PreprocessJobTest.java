@@ -283,6 +283,13 @@ class PreprocessJobTest {
                     () -> PreprocessJob.run(LocalSpark.get(), config(Path.of(c[1]), Path.of(c[0]), Map.of())), c[0]);
             assertTrue(e.getMessage().contains(c[2]), e.getMessage());
         }
+        // A held-out input that is (inside) the input: its documents would be in train and validation both.
+        for (String held : List.of(corpus.toString(), corpus.resolve("part.txt").toString())) {
+            JobConfigException e = assertThrows(JobConfigException.class, () -> PreprocessJob.run(LocalSpark.get(),
+                    config(corpus, tmp.resolve("held"), Map.of("split.validation-input", held))), held);
+            assertTrue(e.getMessage().startsWith("preprocess.split.validation-input file:" + held + " overlaps preprocess.input"),
+                    e.getMessage());
+        }
         assertEquals("keep me", Files.readString(file));
         assertEquals("keep me too", Files.readString(foreign.resolve("a.jpg")));
         assertTrue(Files.exists(corpus.resolve("part.txt")));
