@@ -39,6 +39,13 @@ public record TrainConfig(
     /** {@code train.optimizer}: Adam's rate schedule and betas, decoupled weight decay, gradient clipping. */
     public record Optimizer(double learningRate, int warmupSteps, boolean cosineDecay, double minLearningRate,
                             double beta1, double beta2, double weightDecay, double gradientClip) implements Serializable {
+        public Optimizer {
+            if (cosineDecay && minLearningRate > learningRate) {   // the "decay" would raise the rate
+                throw new JobConfigException(ROOT + ".optimizer.min-learning-rate = " + minLearningRate + " is above "
+                        + ROOT + ".optimizer.learning-rate = " + learningRate + ": cosine decay goes from the one to the other");
+            }
+        }
+
         /** The learning rate at every step of a run of {@code totalSteps}. */
         public WarmupCosineSchedule schedule(long totalSteps) {
             return new WarmupCosineSchedule(learningRate, minLearningRate, warmupSteps, totalSteps, cosineDecay);

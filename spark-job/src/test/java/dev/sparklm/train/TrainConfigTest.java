@@ -102,5 +102,10 @@ class TrainConfigTest {
                     () -> TrainConfig.load(Optional.empty(), Map.of(c[0], c[1])), c[0]);
             assertTrue(e.getMessage().contains(c[2]), e.getMessage());
         }
+        JobConfigException upward = assertThrows(JobConfigException.class, () -> TrainConfig.load(Optional.empty(),
+                Map.of("optimizer.decay", "cosine", "optimizer.learning-rate", "0.001", "optimizer.min-learning-rate", "0.01")));
+        assertTrue(upward.getMessage().startsWith("train.optimizer.min-learning-rate = 0.01 is above "
+                + "train.optimizer.learning-rate = 0.001"), upward.getMessage());
+        TrainConfig.load(Optional.empty(), Map.of("optimizer.decay", "none", "optimizer.min-learning-rate", "1"));   // unused: fine
     }
 }
