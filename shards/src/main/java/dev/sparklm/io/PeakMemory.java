@@ -9,7 +9,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.status.api.v1.ExecutorSummary;
 import scala.collection.JavaConverters;
 
-/** Peak heap of the driver (this JVM) and of the executors, as Spark's heartbeats reported them. */
+/** Peak heap of the driver (this JVM) and of the executors, as Spark's heartbeats reported them (in local mode, this JVM's). */
 public final class PeakMemory {
     private PeakMemory() {}
 
@@ -29,6 +29,11 @@ public final class PeakMemory {
             if (e.peakMemoryMetrics().isDefined()) {
                 executor = Math.max(executor, e.peakMemoryMetrics().get().getMetricValue("JVMHeapMemory"));
             }
+        }
+        if (executor == 0 && SparkSessions.isLocal(spark.sparkContext().master())) {
+            // The executors are this JVM, and Spark hears of their heap only with a heartbeat
+            // (10-20 s after start): a shorter run reported 0. This JVM's own peak is theirs.
+            executor = driver;
         }
         out.put("executor_heap", executor);
         return out;

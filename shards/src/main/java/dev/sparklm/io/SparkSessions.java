@@ -25,12 +25,10 @@ public final class SparkSessions {
             inOneJvm(conf);
         }
         addKryoRegistrator(conf);
-        reportPeakMemory(conf);
         return SparkSession.builder().config(conf).getOrCreate();
     }
 
     static final String KRYO_REGISTRATOR = "spark.kryo.registrator";
-    static final String METRICS_POLLING = "spark.executor.metrics.pollingInterval";
 
     /**
      * Adds {@link KryoRecords} to spark.kryo.registrator (after any the user lists), so the jobs'
@@ -54,15 +52,6 @@ public final class SparkSessions {
     /** Local mode: driver and executors share one JVM ({@code local-cluster} starts executor JVMs of its own). */
     public static boolean isLocal(String master) {
         return master.equals("local") || master.startsWith("local[");
-    }
-
-    /**
-     * Executors sample their heap every 500 ms unless set, so each finished task reports its
-     * peak ({@link PeakMemory}): at Spark's default (sampled with the 10 s heartbeat only) a run
-     * shorter than a heartbeat reported none, and stats.json gave the executors' peak heap as 0.
-     */
-    public static void reportPeakMemory(SparkConf conf) {
-        conf.setIfMissing(METRICS_POLLING, "500ms");
     }
 
     /**
