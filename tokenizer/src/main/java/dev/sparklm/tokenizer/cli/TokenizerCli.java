@@ -60,6 +60,8 @@ public final class TokenizerCli {
                 System.err.printf("warning: %s: %d invalid UTF-8 sequence(s) replaced by U+FFFD%n", file, t.replaced());
             }
             return t.text();
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UncheckedIOException(file + ": no such file or directory", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }

@@ -66,6 +66,9 @@ class TokenizerCliTest {
         Outcome missing = run("encode", "-t", tmp.resolve("nope").toString(), "-");
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("nope: no such file or directory"), missing.err());
+        Outcome noText = run("train", "-o", tmp.resolve("o").toString(), tmp.resolve("absent.txt").toString());
+        assertEquals(2, noText.code());
+        assertTrue(noText.err().equals("error: " + tmp.resolve("absent.txt") + ": no such file or directory\n"), noText.err());
 
         Path dir = tmp.resolve("tok");
         run("train", "--vocab-size", "300", "-o", dir.toString(), Path.of("..", "data", "tinyshakespeare", "input.txt").toString());
