@@ -108,6 +108,7 @@ public final class PreprocessJob implements Callable<Integer> {
         long start = System.nanoTime();
         LOG.info("preprocess configuration:\n{}", cfg.rendered());
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        refuseOverlaps(cfg, hadoop);
         InputListing listing = InputListing.of(cfg.input(), "preprocess.input", hadoop);
         LOG.info("input {} ({}): {} file(s), {} bytes", cfg.input(), cfg.inputFormat(), listing.files(), listing.bytes());
         // Held-out inputs (split.validation-input, split.test-input): their documents all go to that split.
@@ -122,23 +123,6 @@ public final class PreprocessJob implements Callable<Integer> {
         LOG.info("stages: {}", cfg.stages().stream().map(DocumentStage::name).toList());
         int partitions = shufflePartitions(JavaSparkContext.fromSparkContext(spark.sparkContext()), listing.bytes() + heldOutBytes);
 
-        refuseOverlap(cfg.input(), "preprocess.input", cfg.output(), hadoop);
-        Map<String, String> inputs = new LinkedHashMap<>(Map.of("preprocess.input", cfg.input()));
-        cfg.split().heldOutInputs().forEach((split, in) -> {
-            String key = "preprocess.split." + split + "-input";
-            refuseOverlap(in, key, cfg.output(), hadoop);
-            // The same file read twice is the same documents under the same keys: dedup keeps both
-            // copies, one in each split (a validation set that is all training data).
-            inputs.forEach((otherKey, other) -> {
-                String a = qualified(in, hadoop);
-                String b = qualified(other, hadoop);
-                if (a.equals(b) || a.startsWith(b + "/") || b.startsWith(a + "/")) {
-                    throw new JobConfigException(key + " " + a + " overlaps " + otherKey + " " + b
-                            + ": a held-out input must be files of its own, not also read as another input");
-                }
-            });
-            inputs.put(key, in);
-        });
         StagedOutputDirectory out = new StagedOutputDirectory(new Path(cfg.output()), ShardManifest.FILE_NAME,
                 "preprocess.output", hadoop);
         try {
@@ -153,20 +137,40 @@ public final class PreprocessJob implements Callable<Integer> {
     }
 
     /**
-     * The job replaces its output whole: an input inside it would be deleted when the job
-     * succeeds, and an output inside the input would be read as input by the next run.
+     * Inputs and output that overlap, refused before any work. The job replaces its output whole:
+     * an input inside it would be deleted when the job succeeds, and an output inside an input
+     * would be read as input by the next run. A held-out input that is also read as another input
+     * is the same documents under the same keys: dedup keeps both copies, one in each split (a
+     * validation set of training data).
      */
-    static void refuseOverlap(String input, String inputKey, String output, Configuration hadoop) {
-        String in = qualified(input, hadoop);
-        String out = qualified(output, hadoop);
-        if (in.equals(out) || in.startsWith(out + "/")) {
-            throw new JobConfigException(inputKey + " " + in + " is inside preprocess.output " + out
-                    + ", which the job replaces whole: write the output elsewhere");
-        }
-        if (out.startsWith(in + "/")) {
-            throw new JobConfigException("preprocess.output " + out + " is inside " + inputKey + " " + in
-                    + ": the next run would read this output as input; write it elsewhere");
-        }
+    static void refuseOverlaps(PreprocessConfig cfg, Configuration hadoop) {
+        String out = qualified(cfg.output(), hadoop);
+        Map<String, String> inputs = new LinkedHashMap<>();   // key -> qualified path
+        inputs.put("preprocess.input", qualified(cfg.input(), hadoop));
+        cfg.split().heldOutInputs().forEach((split, in) -> inputs.put("preprocess.split." + split + "-input", qualified(in, hadoop)));
+        Map<String, String> seen = new LinkedHashMap<>();
+        inputs.forEach((key, in) -> {
+            if (within(in, out)) {
+                throw new JobConfigException(key + " " + in + " is inside preprocess.output " + out
+                        + ", which the job replaces whole: write the output elsewhere");
+            }
+            if (within(out, in)) {
+                throw new JobConfigException("preprocess.output " + out + " is inside " + key + " " + in
+                        + ": the next run would read this output as input; write it elsewhere");
+            }
+            seen.forEach((otherKey, other) -> {
+                if (within(in, other) || within(other, in)) {
+                    throw new JobConfigException(key + " " + in + " overlaps " + otherKey + " " + other
+                            + ": a held-out input must be files of its own, not also read as another input");
+                }
+            });
+            seen.put(key, in);
+        });
+    }
+
+    /** {@code path} is {@code dir} or under it (both qualified). */
+    private static boolean within(String path, String dir) {
+        return path.equals(dir) || path.startsWith(dir + "/");
     }
 
     private static String qualified(String path, Configuration hadoop) {

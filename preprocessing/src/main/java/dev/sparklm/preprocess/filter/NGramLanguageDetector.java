@@ -101,12 +101,12 @@ public final class NGramLanguageDetector {
         scratch = ThreadLocal.withInitial(() -> new Scratch(gramCount, languages.length));
     }
 
-    /** The most probable language of {@code text} and its probability, as {@code LanguageDetectorME.predictLanguage}. */
     /** The languages the model can answer (its ISO 639-3 codes). */
     public List<String> languages() {
         return List.of(languages);
     }
 
+    /** The most probable language of {@code text} and its probability, as {@code LanguageDetectorME.predictLanguage}. */
     public Language predictLanguage(CharSequence text) {
         char[] chars = lowerCase(normalize(text));
         Scratch s = scratch.get();
