@@ -81,13 +81,14 @@ public final class StagedOutputDirectory {
             if (children.length == 0 || fs.exists(new Path(target, marker))) {
                 return;
             }
-            StringBuilder some = new StringBuilder();
+            StringBuilder some = new StringBuilder(children.length + (children.length == 1 ? " entry: " : " entries: "));
             for (int i = 0; i < Math.min(3, children.length); i++) {
                 some.append(i == 0 ? "" : ", ").append(children[i].getPath().getName());
             }
+            some.append(children.length > 3 ? ", ..." : "");
             throw new JobConfigException(key + " " + target + " is a directory that is not an output of this job (no "
-                    + marker + "; it holds " + children.length + (children.length == 1 ? " entry: " : " entries: ") + some + (children.length > 3 ? ", ..." : "")
-                    + "); the job replaces its output whole, so give a new or empty directory, or remove this one");
+                    + marker + "; it holds " + some + "); the job replaces its output whole, so give a new or empty "
+                    + "directory, or remove this one");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + target + ": " + e.getMessage(), e);
         }
