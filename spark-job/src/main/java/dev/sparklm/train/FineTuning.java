@@ -1,7 +1,11 @@
 package dev.sparklm.train;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sparklm.io.JobConfigException;
 import dev.sparklm.model.SequenceLayer;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
@@ -21,6 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 final class FineTuning {
     private static final Logger LOG = LoggerFactory.getLogger(FineTuning.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private FineTuning() {}
 
@@ -31,11 +36,24 @@ final class FineTuning {
     }
 
     /**
-     * The shards must speak the checkpoint's vocabulary, in windows its positions cover.
+     * The shards must speak the checkpoint's vocabulary, in windows its positions cover. The
+     * checkpoint's network is used as it is: for "--resume", which continues that run, a
+     * train.model that now says otherwise is refused rather than ignored; "--init-from" takes the
+     * checkpoint's architecture by design and logs the differences.
      *
      * @param option what brought the checkpoint in: "--init-from" or "--resume"
      */
-    static void checkCompatible(CheckpointStore.Checkpoint c, ShardedCorpus corpus, String option) {
+    static void checkCompatible(CheckpointStore.Checkpoint c, ShardedCorpus corpus, String option, TrainConfig cfg) {
+        List<String> differences = modelDifferences(c, cfg);
+        if (!differences.isEmpty() && option.equals("--resume")) {
+            throw new JobConfigException("--resume " + c.path() + " continues the checkpoint's model, but train.model "
+                    + "differs: " + String.join("; ", differences) + ". Resume with the checkpoint's settings, or start "
+                    + "a new run (another train.output, or --overwrite; --init-from to start from its weights)");
+        }
+        if (!differences.isEmpty()) {
+            LOG.warn("{} {}: the checkpoint's architecture is used; train.model differs and is ignored: {}", option,
+                    c.path(), String.join("; ", differences));
+        }
         if (!c.tokenizer().fingerprint().equals(corpus.tokenizer().fingerprint())) {
             throw new JobConfigException(option + " " + c.path() + " was trained with tokenizer "
                     + c.tokenizer().fingerprint() + " (" + c.tokenizer().vocabSize() + " ids), but the shards use "
@@ -48,6 +66,33 @@ final class FineTuning {
                         + ", the shards have " + corpus.context() + ": preprocess with preprocess.context = " + s.getContext());
             }
         }
+    }
+
+    /**
+     * The train.model settings that differ between the configuration a checkpoint was trained
+     * with and {@code cfg} ("model.hidden: 32 in the checkpoint, 64 now"); settings an older
+     * checkpoint did not record are not compared. The checkpoint's network is used as it is, so
+     * a difference would be silently ignored.
+     */
+    static List<String> modelDifferences(CheckpointStore.Checkpoint c, TrainConfig cfg) {
+        List<String> out = new ArrayList<>();
+        String stored = c.state().config();
+        if (stored == null || stored.isBlank()) {
+            return out;
+        }
+        try {
+            JsonNode then = JSON.readTree(stored).path("model");
+            JsonNode now = JSON.readTree(cfg.rendered()).path("model");
+            then.fieldNames().forEachRemaining(key -> {
+                if (now.has(key) && !then.get(key).equals(now.get(key))) {
+                    out.add("model." + key + ": " + then.get(key) + " in the checkpoint, " + now.get(key) + " now");
+                }
+            });
+        } catch (java.io.IOException e) {
+            LOG.warn("{}: cannot read the configuration it was trained with ({}); its model settings are not compared",
+                    c.path(), e.getMessage());
+        }
+        return out;
     }
 
     static MultiLayerNetwork network(CheckpointStore.Checkpoint c, TrainConfig cfg, long totalSteps) {

@@ -155,10 +155,10 @@ public final class TrainJob implements Callable<Integer> {
         if (start.resume() && resumed.isEmpty()) {
             LOG.warn("--resume: no valid checkpoint in {}; starting a new run", cfg.output());
         }
-        resumed.ifPresent(c -> FineTuning.checkCompatible(c, corpus, "--resume"));
+        resumed.ifPresent(c -> FineTuning.checkCompatible(c, corpus, "--resume", cfg));
         Optional<CheckpointStore.Checkpoint> pretrained = resumed.isPresent() ? Optional.empty()
                 : start.initFrom().map(p -> FineTuning.source(p, hadoop));
-        pretrained.ifPresent(p -> FineTuning.checkCompatible(p, corpus, "--init-from"));
+        pretrained.ifPresent(p -> FineTuning.checkCompatible(p, corpus, "--init-from", cfg));
         StorageLevel storage = cfg.spark().storage();
         JavaRDD<int[]> train = corpus.windows(spark, ShardManifest.TRAIN).persist(storage);
         // Counting reads every shard once and checks every id against the vocabulary, before

@@ -140,6 +140,18 @@ class BadTrainingInputTest {
         assertTrue(e.getMessage().startsWith("--resume ") && e.getMessage().contains("was trained with tokenizer"),
                 e.getMessage());
         assertEquals(checkpoints, Files.list(run.resolve("checkpoints")).count(), "nothing written");
+
+        // The same shards, but train.model changed: the checkpoint's network would be resumed as
+        // it is, the change silently ignored.
+        Map<String, String> bigger = new java.util.HashMap<>(Map.of("data", data.toString(), "output", run.toString(),
+                "model.embedding", "8", "model.hidden", "32", "spark.batch-size-per-worker", "8", "max-steps", "6"));
+        JobConfigException model = assertThrows(JobConfigException.class,
+                () -> TrainJob.run(spark, TrainConfig.load(Optional.empty(), bigger), TrainJob.Start.RESUME));
+        assertTrue(model.getMessage().contains("train.model differs: model.hidden: 16 in the checkpoint, 32 now."),
+                model.getMessage());
+        assertEquals(checkpoints, Files.list(run.resolve("checkpoints")).count(), "nothing written");
+        bigger.put("model.hidden", "16");   // the checkpoint's model, more steps: resumed
+        assertEquals(6, TrainJob.run(spark, TrainConfig.load(Optional.empty(), bigger), TrainJob.Start.RESUME).steps());
     }
 
     @Test
