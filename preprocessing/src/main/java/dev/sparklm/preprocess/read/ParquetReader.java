@@ -9,6 +9,7 @@ import dev.sparklm.io.JobConfigException;
 import dev.sparklm.preprocess.Document;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
@@ -30,7 +31,11 @@ final class ParquetReader {
     static JavaRDD<Document> read(SparkSession spark, String input, InputListing listing, ReaderOptions options) {
         Dataset<Row> table;
         try {
-            table = spark.read().option("ignoreCorruptFiles", "true").option("recursiveFileLookup", "true").parquet(input);
+            // Local files through the raw local file system, as the other readers open them: the
+            // checksum layer cannot name the ".name.crc" of a file whose name holds ':'.
+            table = spark.read().option("ignoreCorruptFiles", "true").option("recursiveFileLookup", "true")
+                    .option("fs.file.impl", RawLocalFileSystem.class.getName()).option("fs.file.impl.disable.cache", "true")
+                    .parquet(input);
         } catch (Exception e) {   // Scala does not declare Spark's (checked) AnalysisException
             if (!(e instanceof org.apache.spark.sql.AnalysisException)) {
                 throw e;

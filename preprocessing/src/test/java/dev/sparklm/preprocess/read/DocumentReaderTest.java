@@ -228,6 +228,14 @@ class DocumentReaderTest {
         assertTrue(e.getMessage().contains("no column \"txt\" (preprocess.fields.text)") && e.getMessage().contains("body"),
                 e.getMessage());
 
+        // A Parquet file whose name holds ':' is read like the others (the checksum layer quarantined it as no-rows).
+        Path colon = Files.createDirectories(tmp.resolve("pq-colon"));
+        Path part = Files.list(Path.of(dir)).filter(f -> f.getFileName().toString().startsWith("part-")).findFirst().orElseThrow();
+        Files.copy(part, colon.resolve("rows:2024.parquet"));
+        List<Document> named = read(colon.toString(), o);
+        assertEquals(Map.of("quarantine:missing-text", 1L), quarantined(named));
+        assertEquals(List.of("doc one", "doc three"), texts(named));
+
         // Text files read as Parquet (the wrong input-format): named, not Spark's stack trace.
         Path text = Files.createDirectories(tmp.resolve("not-parquet"));
         Files.writeString(text.resolve("a.txt"), "plain text, not Parquet\n");
