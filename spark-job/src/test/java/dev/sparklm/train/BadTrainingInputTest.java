@@ -102,11 +102,7 @@ class BadTrainingInputTest {
         assertTrue(json.replace(" ", "").contains(validation), json);
         // Without its tokenizer the data is incomplete: named, not a stack trace.
         Path copy = tmp.resolve("no-tokenizer");
-        try (var files = Files.walk(data)) {
-            for (Path f : files.toList()) {
-                Files.copy(f, copy.resolve(data.relativize(f).toString()));
-            }
-        }
+        ResumeAndEarlyStoppingTest.copyTree(data, copy);
         Files.delete(copy.resolve("tokenizer.json"));
         JobConfigException missing = assertThrows(JobConfigException.class,
                 () -> TrainJob.run(spark, config(copy, tmp.resolve("run0")), TrainJob.Start.NEW));

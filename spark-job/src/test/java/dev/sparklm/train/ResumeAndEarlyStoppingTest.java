@@ -189,7 +189,8 @@ class ResumeAndEarlyStoppingTest {
         return max;
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
+    /** A directory and everything under it, copied to {@code to} (which must not exist). */
+    static void copyTree(Path from, Path to) throws IOException {
         try (var files = Files.walk(from)) {
             for (Path f : files.toList()) {
                 Path target = to.resolve(from.relativize(f).toString());
