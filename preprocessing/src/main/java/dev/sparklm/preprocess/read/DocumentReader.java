@@ -24,8 +24,8 @@ public final class DocumentReader {
         // Hadoop's file input formats list directories recursively only when told to.
         sc.hadoopConfiguration().set(RECURSIVE, "true");
         JavaRDD<Document> docs = switch (options.format()) {
-            case LINE, BLANK_LINE, JSONL -> TextRecordReader.read(sc, input, options);
-            case FILE, HTML, MEDIAWIKI -> WholeFileReader.read(sc, listing, options);
+            case LINE, BLANK_LINE, JSONL, MEDIAWIKI -> TextRecordReader.read(sc, input, listing.bytes(), options);
+            case FILE, HTML -> WholeFileReader.read(sc, listing, options);
             case PARQUET -> ParquetReader.read(spark, input, listing, options);
         };
         if (listing.emptyFiles().isEmpty()) {

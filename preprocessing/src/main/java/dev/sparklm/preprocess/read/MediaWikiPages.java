@@ -2,101 +2,65 @@ package dev.sparklm.preprocess.read;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sparklm.preprocess.Document;
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Iterator;
-import java.util.NoSuchElementException;
+import java.io.ByteArrayInputStream;
+import java.io.SequenceInputStream;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 
 /**
- * Streams the pages of a MediaWiki XML dump ({@code <page><title/><ns/><id/><revision><text/>}),
- * one document per page with the wikitext of its last revision, metadata {"title": ...}.
- * Redirects and pages outside the article namespace (ns 0) are kept as dropped documents so
- * they are counted. Malformed XML ends the file with a quarantined record at the page number.
+ * One page of a MediaWiki XML dump ({@code <page><title/><ns/><id/><revision><text/>}), as
+ * {@link MediaWikiInputFormat} reads it, into one document: the wikitext of its last revision,
+ * metadata {"title": ...}, id "wiki:&lt;page id&gt;" and the page id as its offset (unique in a
+ * dump, and where a reader finds the page again). Redirects and pages outside the article
+ * namespace (ns 0) are kept as dropped documents so they are counted. A page that is not
+ * well-formed XML (a dump cut short ends inside its last page) is quarantined at its position.
  */
-final class MediaWikiPages implements Iterator<Document> {
+final class MediaWikiPages {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final XMLInputFactory XML = XMLInputFactory.newFactory();
+    private static final byte[] OPEN = MediaWikiInputFormat.PAGE;
 
     static {
         XML.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         XML.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
     }
 
-    private final String source;
-    private final InputStream in;
-    private final XMLStreamReader xml;
-    private final long maxChars;
-    private long pages;
-    private Document next;
-    private boolean done;
-    private boolean inPage;
+    private MediaWikiPages() {}
 
-    private MediaWikiPages(String source, InputStream in, long maxChars) throws XMLStreamException {
-        this.source = source;
-        this.in = in;
-        this.xml = XML.createXMLStreamReader(in, "UTF-8");
-        this.maxChars = maxChars;
-    }
-
-    static Iterator<Document> read(String source, InputStream in, long maxChars) {
+    /**
+     * @param position where the page is in its file (the reader's key), for a page without an id
+     * @param page     the page's XML after its opening tag (what follows its end is not read)
+     */
+    static Document parse(String source, long position, byte[] page, int length) {
+        XMLStreamReader xml = null;
         try {
-            return new MediaWikiPages(source, in, maxChars);
-        } catch (XMLStreamException e) {
-            return java.util.List.of(Document.quarantined(source, 0, "malformed-xml", e.getMessage())).iterator();
-        }
-    }
-
-    @Override
-    public boolean hasNext() {
-        if (next == null && !done) {
-            try {
-                next = nextPage();
-            } catch (XMLStreamException | RuntimeException e) {
-                // The offset of a page is its number in the dump: the one being read when it broke.
-                next = Document.quarantined(source, inPage ? pages - 1 : pages, "malformed-xml", String.valueOf(e.getMessage()));
-            }
-            if (next == null || next.quarantined()) {
-                done = true;
-                close();
+            xml = XML.createXMLStreamReader(new SequenceInputStream(new ByteArrayInputStream(OPEN),
+                    new ByteArrayInputStream(page, 0, length)), "UTF-8");
+            xml.nextTag();   // <page>
+            return page(source, position, xml);
+        } catch (XMLStreamException | RuntimeException e) {
+            return Document.quarantined(source, position, "malformed-xml", String.valueOf(e.getMessage()))
+                    .withPreview(page, length);
+        } finally {
+            if (xml != null) {
+                try {
+                    xml.close();
+                } catch (XMLStreamException e) {
+                    // the page is read either way
+                }
             }
         }
-        return next != null;
     }
 
-    @Override
-    public Document next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        Document d = next;
-        next = null;
-        return d;
-    }
-
-    private Document nextPage() throws XMLStreamException {
-        while (xml.hasNext()) {
-            if (xml.next() == XMLStreamConstants.START_ELEMENT && xml.getLocalName().equals("page")) {
-                inPage = true;
-                Document d = page(pages++);
-                inPage = false;
-                return d;
-            }
-        }
-        return null;
-    }
-
-    /** Reads one {@code <page>} element to its end. */
-    private Document page(long ordinal) throws XMLStreamException {
+    /** Reads the {@code <page>} element the reader is at to its end. */
+    private static Document page(String source, long position, XMLStreamReader xml) throws XMLStreamException {
         String title = "";
         String ns = "0";
         String id = null;
         String text = null;
         boolean redirect = false;
-        boolean tooLong = false;
         int depth = 1;
         while (depth > 0) {
             int event = xml.next();
@@ -113,21 +77,20 @@ final class MediaWikiPages implements Iterator<Document> {
                     depth++;
                 } else if (name.equals("text")) {
                     text = xml.getElementText();   // the last revision's text wins
-                    tooLong = text.length() > maxChars;
                 } else {
                     depth++;
                 }
             } else if (event == XMLStreamConstants.END_ELEMENT) {
                 depth--;
             } else if (event == XMLStreamConstants.END_DOCUMENT) {
-                throw new XMLStreamException("the dump ends inside page " + ordinal);
+                throw new XMLStreamException("the dump ends inside page \"" + title + "\"");
             }
         }
-        if (tooLong) {
-            return Document.quarantined(source, ordinal, RecordDecoder.Problem.TOO_LONG.reason,
-                    "page \"" + title + "\": " + text.length() + " chars > preprocess.max-document-bytes");
+        long offset = position;
+        if (id != null && id.matches("\\d{1,18}")) {
+            offset = Long.parseLong(id);
         }
-        Document d = Document.of(id == null ? null : "wiki:" + id, source, ordinal, text == null ? "" : text);
+        Document d = Document.of(id == null ? null : "wiki:" + id, source, offset, text == null ? "" : text);
         d.setMeta(JSON.createObjectNode().put("title", title).toString());
         if (redirect) {
             d.dropBy("read", "redirect");
@@ -135,14 +98,5 @@ final class MediaWikiPages implements Iterator<Document> {
             d.dropBy("read", "not-an-article");
         }
         return d;
-    }
-
-    private void close() {
-        try {
-            xml.close();
-            in.close();
-        } catch (XMLStreamException | IOException e) {
-            // reading is over either way
-        }
     }
 }

@@ -10,6 +10,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.InputSplit;
+import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
 import org.apache.hadoop.mapreduce.lib.input.FileSplit;
 import org.apache.spark.api.java.JavaNewHadoopRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -17,10 +18,11 @@ import org.apache.spark.api.java.JavaSparkContext;
 import scala.Tuple2;
 
 /**
- * Record-per-line formats (line, blank-line, JSON Lines) through {@link BoundedTextInputFormat}:
- * large files are split across tasks, any codec Hadoop knows is decompressed, every record keeps
- * its file and byte offset, and a record longer than max-document-bytes is quarantined without
- * ever being held whole. A file that fails mid-read (a truncated .gz) ends its split with a
+ * Record formats read by Hadoop input formats: line, blank-line and JSON Lines through
+ * {@link BoundedTextInputFormat}, MediaWiki dumps through {@link MediaWikiInputFormat}. Large
+ * files are split across tasks, any codec Hadoop knows is decompressed, every record keeps its
+ * file and byte offset, and a record longer than max-document-bytes is quarantined without ever
+ * being held whole. A file that fails mid-read (a truncated .gz) ends its split with a
  * quarantined record at the last good offset instead of failing the job.
  */
 final class TextRecordReader {
@@ -28,15 +30,37 @@ final class TextRecordReader {
 
     private TextRecordReader() {}
 
+    /** The smallest split {@link #maxSplitBytes} chooses. */
+    static final long MIN_SPLIT_BYTES = 8L << 20;
+
+    /**
+     * @param inputBytes the input's size, to split it so that every core gets two splits (Hadoop
+     *                   splits by the file system's block, 32 MiB locally, 128 MiB on HDFS: a
+     *                   30 MB dump was read by one task on any number of cores)
+     */
     @SuppressWarnings("unchecked")
-    static JavaRDD<Document> read(JavaSparkContext sc, String input, ReaderOptions options) {
+    static JavaRDD<Document> read(JavaSparkContext sc, String input, long inputBytes, ReaderOptions options) {
         Configuration conf = new Configuration(sc.hadoopConfiguration());
+        if (conf.get(FileInputFormat.SPLIT_MAXSIZE) == null) {   // spark.hadoop.mapreduce.input.fileinputformat.split.maxsize wins
+            conf.setLong(FileInputFormat.SPLIT_MAXSIZE, maxSplitBytes(inputBytes, sc.defaultParallelism()));
+        }
         conf.setBoolean(BoundedTextInputFormat.PARAGRAPHS, options.format() == ReaderOptions.Format.BLANK_LINE);
         conf.setLong(BoundedTextInputFormat.MAX_RECORD_BYTES, options.maxBytes());
+        Class<? extends FileInputFormat<LongWritable, Text>> format = options.format() == ReaderOptions.Format.MEDIAWIKI
+                ? MediaWikiInputFormat.class : BoundedTextInputFormat.class;
         JavaNewHadoopRDD<LongWritable, Text> records = (JavaNewHadoopRDD<LongWritable, Text>)
-                sc.newAPIHadoopFile(input, BoundedTextInputFormat.class, LongWritable.class, Text.class, conf);
+                sc.newAPIHadoopFile(input, format, LongWritable.class, Text.class, conf);
         return records.mapPartitionsWithInputSplit(
                 (split, it) -> new Records(split, it, options), false);
+    }
+
+    /**
+     * Two splits per core, none smaller than 8 MiB (a split's task costs more than reading that
+     * much) and, as Hadoop does anyway, none larger than a block.
+     */
+    static long maxSplitBytes(long inputBytes, int cores) {
+        long perTask = (inputBytes + 2L * cores - 1) / (2L * cores);
+        return Math.max(MIN_SPLIT_BYTES, perTask);
     }
 
     /** Lazily turns one split's (offset, bytes) records into documents. */
@@ -93,6 +117,9 @@ final class TextRecordReader {
                 return Document.quarantined(source, offset, RecordDecoder.Problem.TOO_LONG.reason,
                         "more than " + options.maxBytes() + " bytes (preprocess.max-document-bytes)")
                         .withPreview(bytes.getBytes(), bytes.getLength());
+            }
+            if (options.format() == ReaderOptions.Format.MEDIAWIKI) {
+                return MediaWikiPages.parse(source, offset, bytes.getBytes(), bytes.getLength());
             }
             String text = decoder.decode(bytes.getBytes(), bytes.getLength());
             if (text == null) {

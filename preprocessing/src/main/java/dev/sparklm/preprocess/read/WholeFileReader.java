@@ -21,10 +21,9 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.SerializableConfiguration;
 
 /**
- * Formats whose unit is a whole file: one document per file (plain text or HTML), or one per
- * article of a MediaWiki XML dump (streamed, never loaded whole). Files are read as streams,
- * decompressed by extension (.gz, .bz2, ... as Hadoop's codecs know them) and bounded by
- * max-document-bytes, so a huge or corrupt file becomes a quarantined record, not a failed task.
+ * Formats whose unit is a whole file: one document per file (plain text or HTML). Files are read
+ * as streams, decompressed by extension (.gz, .bz2, ... as Hadoop's codecs know them) and bounded
+ * by max-document-bytes, so a huge or corrupt file becomes a quarantined record, not a failed task.
  */
 final class WholeFileReader {
     private static final Pattern META_CHARSET = Pattern.compile("(?i)<meta[^>]+charset=[\"']?([\\w-]+)");
@@ -41,13 +40,6 @@ final class WholeFileReader {
         int slices = (int) Math.max(4L * sc.defaultParallelism(), listing.bytes() / (32L << 20));
         List<List<String>> groups = listing.balancedSlices(slices);
         return sc.parallelize(groups, groups.size()).flatMap(group -> group.iterator()).flatMap(source -> {
-            if (options.format() == ReaderOptions.Format.MEDIAWIKI) {
-                try {
-                    return MediaWikiPages.read(source, open(source, conf.value().value()), options.maxBytes());
-                } catch (IOException | RuntimeException e) {
-                    return List.of(Document.quarantined(source, 0, "unreadable", e.toString())).iterator();
-                }
-            }
             return List.of(readOne(source, conf.value().value(), options)).iterator();
         });
     }

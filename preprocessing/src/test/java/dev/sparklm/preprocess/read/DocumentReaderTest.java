@@ -335,6 +335,7 @@ class DocumentReaderTest {
         List<Document> docs = read(f.toString(), options(ReaderOptions.Format.MEDIAWIKI));
         assertEquals(List.of("'''Paris''' is a [[city]].", "Rome & the [[Tiber]]."), texts(docs));
         assertEquals("wiki:1", docs.get(0).getId());
+        assertEquals(1, docs.get(0).getOffset(), "a page's offset is its id");
         assertEquals("{\"title\":\"Paris\"}", docs.get(0).getMeta());
         assertEquals("read:redirect", docs.get(1).getDrop());
         assertEquals("read:not-an-article", docs.get(2).getDrop());
@@ -342,7 +343,22 @@ class DocumentReaderTest {
         Path cut = Files.writeString(tmp.resolve("cut.xml"), dump.substring(0, dump.indexOf("<page><title>Rome") + 40));
         List<Document> partial = read(cut.toString(), options(ReaderOptions.Format.MEDIAWIKI));
         assertEquals(List.of("'''Paris''' is a [[city]]."), texts(partial));
-        assertEquals("quarantine:malformed-xml", partial.get(partial.size() - 1).getDrop());
-        assertEquals(3, partial.get(partial.size() - 1).getOffset(), "the page number where the dump broke");
+        Document broken = partial.stream().filter(Document::quarantined).findFirst().orElseThrow();
+        assertEquals("quarantine:malformed-xml", broken.getDrop());
+        assertEquals(dump.indexOf("<page><title>Rome"), broken.getOffset(), "the byte offset of the page the dump broke in");
+
+        // A page that is not well-formed costs that page only: the pages after it are read.
+        Path bad = Files.writeString(tmp.resolve("bad.xml"), dump.replace("<ns>1</ns>", "<ns>1</nz>"));
+        List<Document> rest = read(bad.toString(), options(ReaderOptions.Format.MEDIAWIKI));
+        assertEquals(List.of("'''Paris''' is a [[city]].", "Rome & the [[Tiber]]."), texts(rest));
+        assertEquals(Map.of("quarantine:malformed-xml", 1L, "read:redirect", 1L), quarantined(rest));
+
+        // A page longer than max-document-bytes is quarantined at its offset, never held whole.
+        Path big = Files.writeString(tmp.resolve("big.xml"), dump.replace("Discussion &amp; more", "x".repeat(5000)));
+        List<Document> bounded = read(big.toString(), new ReaderOptions(ReaderOptions.Format.MEDIAWIKI, "text", "", List.of(), 1000));
+        assertEquals(List.of("'''Paris''' is a [[city]].", "Rome & the [[Tiber]]."), texts(bounded));
+        Document tooLong = bounded.stream().filter(Document::quarantined).findFirst().orElseThrow();
+        assertEquals("quarantine:too-long", tooLong.getDrop());
+        assertEquals(dump.indexOf("<page><title>Talk:Paris"), tooLong.getOffset());
     }
 }

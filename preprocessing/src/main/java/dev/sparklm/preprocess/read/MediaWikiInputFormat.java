@@ -1,0 +1,259 @@
+package dev.sparklm.preprocess.read;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.Seekable;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.io.compress.CodecPool;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.Decompressor;
+import org.apache.hadoop.io.compress.SplitCompressionInputStream;
+import org.apache.hadoop.io.compress.SplittableCompressionCodec;
+import org.apache.hadoop.mapreduce.InputSplit;
+import org.apache.hadoop.mapreduce.JobContext;
+import org.apache.hadoop.mapreduce.RecordReader;
+import org.apache.hadoop.mapreduce.TaskAttemptContext;
+import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
+import org.apache.hadoop.mapreduce.lib.input.FileSplit;
+import org.apache.hadoop.mapreduce.lib.input.SplitLineReader;
+import org.apache.hadoop.mapreduce.lib.input.UncompressedSplitLineReader;
+
+/**
+ * The pages of MediaWiki XML dumps, split across tasks: a record is what follows one
+ * {@code <page>} tag up to the next (the page's XML without its opening tag; the last one also
+ * holds the dump's closing tag). Uncompressed and .bz2 dumps are split, so Wikipedia's
+ * single-file dump ({@code pages-articles.xml.bz2}, one file of 20+ GB) is read by as many tasks
+ * as it has splits; other codecs (.gz) are read whole by one task.
+ *
+ * <p>"&lt;page&gt;" cannot occur in a dump but as that tag: the text inside a page is XML-escaped.
+ * So the tag is a record delimiter, and Hadoop's split line readers, which take a delimiter of
+ * any bytes, decide which split owns each page, at any byte of an uncompressed file and at bzip2
+ * block boundaries (where the split's first, partial, record is skipped and each split reads one
+ * record past its end, as Hadoop's own line reader does). Unlike that reader, a record longer than
+ * the limit is returned cut to {@code limit + 1} bytes, for the caller to quarantine, instead of
+ * being skipped with a log line; and a split's bytes are never buffered whole.
+ *
+ * <p>The key of a record is the byte offset of its {@code <page>} tag in an uncompressed file; in a
+ * compressed one, the compressed position of the block being read (not unique: only a position
+ * to show).
+ */
+public final class MediaWikiInputFormat extends FileInputFormat<LongWritable, Text> {
+    static final byte[] PAGE = "<page>".getBytes(StandardCharsets.US_ASCII);
+    /** Bytes a record keeps (one more marks it as too long). */
+    public static final String MAX_RECORD_BYTES = BoundedTextInputFormat.MAX_RECORD_BYTES;
+
+    @Override
+    protected boolean isSplitable(JobContext context, Path file) {
+        CompressionCodec codec = WholeFileReader.codecOf(file);
+        return codec == null || codec instanceof SplittableCompressionCodec;
+    }
+
+    @Override
+    public RecordReader<LongWritable, Text> createRecordReader(InputSplit split, TaskAttemptContext context) {
+        return new Reader();
+    }
+
+    static final class Reader extends RecordReader<LongWritable, Text> {
+        private final LongWritable key = new LongWritable();
+        private final Text value = new Text();
+        private SplitLineReader in;
+        private Seekable compressedPosition;   // null for an uncompressed file
+        private Decompressor decompressor;
+        private long start;
+        private long end;
+        private long pos;   // uncompressed: the file offset of the next record
+        private int keep;
+        private boolean header;   // the file's first record, before its first page, is still to skip
+        private IOException unopened;
+
+        @Override
+        public void initialize(InputSplit genericSplit, TaskAttemptContext context) throws IOException {
+            FileSplit split = (FileSplit) genericSplit;
+            Configuration conf = context.getConfiguration();
+            keep = (int) Math.min(Integer.MAX_VALUE - 64L, conf.getLong(MAX_RECORD_BYTES, 16L << 20) + 1);
+            start = split.getStart();
+            end = start + split.getLength();
+            Path file = split.getPath();
+            FSDataInputStream fileIn;
+            try {
+                fileIn = WholeFileReader.openFile(file, conf);
+            } catch (IOException | RuntimeException e) {
+                unopened = new IOException("cannot open " + file + ": " + e, e);   // reported by the first read
+                return;
+            }
+            CompressionCodec codec = WholeFileReader.codecOf(file);
+            try {
+                if (codec instanceof SplittableCompressionCodec splittable) {
+                    decompressor = CodecPool.getDecompressor(codec);
+                    SplitCompressionInputStream cIn = splittable.createInputStream(fileIn, decompressor, start, end,
+                            SplittableCompressionCodec.READ_MODE.BYBLOCK);
+                    CompressedSplitReader pages = new CompressedSplitReader(cIn, conf);
+                    if (pages.ownsNoBlock()) {
+                        pages.close();
+                        return;
+                    }
+                    in = pages;
+                    start = cIn.getAdjustedStart();
+                    end = cIn.getAdjustedEnd();
+                    compressedPosition = cIn;
+                } else if (codec != null) {   // not splittable: this split is the whole file
+                    decompressor = CodecPool.getDecompressor(codec);
+                    in = new SplitLineReader(codec.createInputStream(fileIn, decompressor), conf, PAGE);
+                    compressedPosition = fileIn;
+                    end = Long.MAX_VALUE;
+                } else {
+                    fileIn.seek(start);
+                    in = new UncompressedSplitLineReader(fileIn, conf, PAGE, split.getLength());
+                }
+                // The record before the first tag this split sees belongs to the split before (the
+                // rest of a page it started), or, at the file's start, is the dump's header.
+                if (start != 0) {
+                    start += in.readLine(new Text(), 0, Integer.MAX_VALUE);
+                } else {
+                    header = true;
+                }
+                pos = start;
+            } catch (IOException | RuntimeException e) {
+                fileIn.close();
+                throw e;
+            }
+        }
+
+        private long position() throws IOException {
+            return compressedPosition != null ? compressedPosition.getPos() : pos;
+        }
+
+        @Override
+        public boolean nextKeyValue() throws IOException {
+            if (unopened != null) {
+                IOException e = unopened;
+                unopened = null;
+                throw e;
+            }
+            if (in == null) {
+                return false;
+            }
+            // A record starts in this split while the position is at most its end; and once more
+            // after it when the split ended inside a delimiter (see CompressedSplitLineReader).
+            while (position() <= end || in.needAdditionalRecordAfterSplit()) {
+                long at = compressedPosition != null ? compressedPosition.getPos() : pos - PAGE.length;
+                int n = in.readLine(value, keep, Integer.MAX_VALUE);
+                pos += n;
+                if (n == 0) {
+                    return false;
+                }
+                if (header) {
+                    header = false;
+                    continue;
+                }
+                key.set(Math.max(0, at));
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        public LongWritable getCurrentKey() {
+            return key;
+        }
+
+        @Override
+        public Text getCurrentValue() {
+            return value;
+        }
+
+        @Override
+        public float getProgress() throws IOException {
+            if (in == null || end == Long.MAX_VALUE || end == start) {
+                return 0;
+            }
+            return Math.min(1f, (position() - start) / (float) (end - start));
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                if (in != null) {
+                    in.close();
+                }
+            } finally {
+                if (decompressor != null) {
+                    CodecPool.returnDecompressor(decompressor);
+                    decompressor = null;
+                }
+            }
+        }
+    }
+
+    /**
+     * Pages of a bzip2 split, read as Hadoop's CompressedSplitLineReader reads records with a
+     * custom delimiter, with two of its decisions made exactly (each gave pages twice):
+     * <ul>
+     * <li>The record after the split's end is read only if the record before it ended with a
+     *     delimiter that began before the first byte of the next split's first block and ended in
+     *     that block: the next split cannot see that delimiter and skips the record. Hadoop's
+     *     reader reads it whenever any read of its buffer ended inside a partial match, anywhere in
+     *     the split (a 4 kB read ending after a "&lt;" of any tag);</li>
+     * <li>a split whose first block marker begins at its end byte owns no block (Hadoop's reader
+     *     compares the first block's position with {@code <=}, later blocks' with {@code <}, so a
+     *     block whose marker starts exactly at a split boundary was read by both splits).</li>
+     * </ul>
+     */
+    static final class CompressedSplitReader extends SplitLineReader {
+        private final SplitCompressionInputStream in;
+        private long delivered;   // decompressed bytes handed to the line reader
+        private long consumed;    // bytes of the records read
+        private long crossedAt = -1;   // index of the first byte past the split's end, once read
+        private boolean crossedInRecord;
+        private boolean needAdditionalRecord;
+        private boolean finished;
+
+        CompressedSplitReader(SplitCompressionInputStream in, Configuration conf) throws IOException {
+            super(in, conf, PAGE);
+            this.in = in;
+        }
+
+        /** Whether the split owns no block: its first marker begins at or after its end. */
+        boolean ownsNoBlock() throws IOException {
+            return in.getAdjustedStart() != 0 && in.getPos() >= in.getAdjustedEnd();
+        }
+
+        @Override
+        protected int fillBuffer(java.io.InputStream stream, byte[] buffer, boolean inDelimiter) throws IOException {
+            boolean before = in.getPos() <= in.getAdjustedEnd();
+            int n = stream.read(buffer);
+            if (before && in.getPos() > in.getAdjustedEnd()) {
+                crossedAt = delivered;   // this read returned the first byte of the next split's block
+                crossedInRecord = true;
+            }
+            delivered += Math.max(0, n);
+            return n;
+        }
+
+        @Override
+        public int readLine(Text str, int maxLineLength, int maxBytesToConsume) throws IOException {
+            if (finished) {
+                return 0;
+            }
+            if (in.getPos() > in.getAdjustedEnd()) {
+                finished = true;   // at most one record after the split's end
+            }
+            crossedInRecord = false;
+            int n = super.readLine(str, maxLineLength, maxBytesToConsume);
+            consumed += n;
+            if (crossedInRecord && consumed - PAGE.length < crossedAt && crossedAt < consumed) {
+                needAdditionalRecord = true;   // this record's delimiter straddles the boundary
+            }
+            return n;
+        }
+
+        @Override
+        public boolean needAdditionalRecordAfterSplit() {
+            return !finished && needAdditionalRecord;
+        }
+    }
+}
