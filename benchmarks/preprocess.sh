@@ -4,7 +4,9 @@
 #   DEBIAN_TEXT_DIR: built by ../shared/data/debian-text/build.sh (outside the repository).
 # Three runs: text/ (114 MB, 6,193 plain-text documents, one per file) with a byte-level BPE of
 # 8,192 tokens; html/ (55 MB of HTML pages, one per file) through the jsoup stage; text/ again
-# without the web-text filters.
+# without the web-text filters. ONLY=wiki: text/ as one bzip2-compressed MediaWiki dump (a page
+# per file, built once into OUT_DIR/wiki-input; 28 MB), the single-file dump that is split at
+# bzip2 blocks.
 # Prints MB/s per core overall and per stage, and peak memory. Build first:
 # mvn -DskipTests package. Run on a quiet machine (check `uptime`).
 set -euo pipefail
@@ -54,7 +56,33 @@ print(f"memory: process max RSS {rss / 2**20:.0f} MiB; driver peak heap {m['driv
 PY
 }
 
-ONLY="${ONLY:-text html unfiltered}"   # e.g. ONLY=text runs one of them
+ONLY="${ONLY:-text html unfiltered}"   # e.g. ONLY=text runs one of them; ONLY=wiki the dump
+
+# text/ as a MediaWiki dump: one page per file (sorted by path), ids 1..n, bzip2 -9.
+wiki_dump() {   # TEXT_DIR DUMP
+  mkdir -p "$(dirname "$2")"
+  /usr/bin/python3 - "$1" "${2%.bz2}" <<'PY'
+import html, os, sys
+root, out = sys.argv[1], sys.argv[2]
+paths = sorted(os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs)
+def xml_chars(t):   # XML 1.0 cannot hold other control characters, surrogates or U+FFFE/FFFF
+    return "".join(c for c in t if c in "\t\n\r" or (ord(c) >= 32 and not 0xD800 <= ord(c) <= 0xDFFF and ord(c) not in (0xFFFE, 0xFFFF)))
+with open(out, "w", encoding="utf-8") as f:
+    f.write('<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/" xml:lang="en">\n  <siteinfo>\n    <sitename>debian-text</sitename>\n  </siteinfo>\n')
+    for i, p in enumerate(paths):
+        t = xml_chars(open(p, encoding="utf-8", errors="replace").read())
+        f.write(f'  <page>\n    <title>{html.escape(os.path.relpath(p, root))}</title>\n    <ns>0</ns>\n    <id>{i + 1}</id>\n'
+                f'    <revision>\n      <id>{100000 + i}</id>\n      <parentid>{99999 + i}</parentid>\n'
+                f'      <text bytes="{len(t.encode())}" xml:space="preserve">{html.escape(t, quote=False)}</text>\n    </revision>\n  </page>\n')
+    f.write("</mediawiki>\n")
+PY
+  bzip2 -9 "${2%.bz2}"
+}
+if [[ $ONLY == *wiki* ]]; then
+  [[ -f $OUT/wiki-input/dump.xml.bz2 ]] || wiki_dump "$CORPUS/text" "$OUT/wiki-input/dump.xml.bz2"
+  echo "wiki dump: $(stat -c %s "$OUT/wiki-input/dump.xml.bz2") bytes, sha256 $(sha256sum "$OUT/wiki-input/dump.xml.bz2" | cut -c1-16)"
+  run wiki "$OUT/wiki-input" mediawiki --set tokenizer.type=bpe
+fi
 if [[ $ONLY == *text* ]]; then run text "$CORPUS/text" file --set tokenizer.type=bpe; fi
 if [[ $ONLY == *html* ]]; then run html "$CORPUS/html" html --set tokenizer.type=bpe; fi
 # The web-text filters drop most of this documentation corpus; without them, dedup, the

@@ -12,12 +12,18 @@ import org.jsoup.parser.Parser;
  * tables, files and categories go; links keep their label; headings keep their words; bold,
  * italics, list markers and the remaining HTML tags are stripped and entities decoded.
  * Nested templates and links are removed from the inside out.
+ *
+ * <p>Each step is one regular expression over the whole text, so each is skipped when a literal
+ * it needs is absent (a {@code String.indexOf} is many times faster than a regex scan that finds
+ * nothing), and the blocks of math, source, nowiki... are cut by a scan that looks for each
+ * closing tag once: the regex looked for it again from every opening tag without one, to the end
+ * of the text. The output is the regex chain's (WikiMarkupTest compares them).
  */
 public final class WikiMarkup implements DocumentStage {
     private static final Pattern COMMENT = Pattern.compile("<!--.*?-->", Pattern.DOTALL);
     private static final Pattern REF = Pattern.compile("(?is)<ref[^>]*/>|<ref[^>]*>.*?</ref>");
-    private static final Pattern DROPPED_TAGS = Pattern.compile(
-            "(?is)<(math|gallery|timeline|score|syntaxhighlight|source|nowiki)[^>]*>.*?</\\1>");
+    /** Blocks dropped with their content: {@code <name ...>...</name>}, names matched ignoring ASCII case. */
+    private static final String[] DROPPED_TAGS = {"math", "gallery", "timeline", "score", "syntaxhighlight", "source", "nowiki"};
     private static final Pattern TEMPLATE = Pattern.compile("\\{\\{[^{}]*\\}\\}");
     private static final Pattern INNER_LINK = Pattern.compile("\\[\\[([^\\[\\]]*)\\]\\]");
     private static final Pattern EXTERNAL_LINK = Pattern.compile("\\[(?:https?|ftp)://[^\\s\\]]+(?:\\s([^\\]]*))?\\]");
@@ -40,19 +46,129 @@ public final class WikiMarkup implements DocumentStage {
     }
 
     public static String toText(String wiki) {
-        String s = COMMENT.matcher(wiki).replaceAll("");
-        s = REF.matcher(s).replaceAll("");
-        s = DROPPED_TAGS.matcher(s).replaceAll("");
-        s = untilStable(s, TEMPLATE, m -> "");
+        String s = wiki;
+        if (s.contains("<!--")) {
+            s = COMMENT.matcher(s).replaceAll("");
+        }
+        if (hasTag(s, "ref")) {
+            s = REF.matcher(s).replaceAll("");
+        }
+        s = removeDroppedBlocks(s);
+        if (s.contains("{{")) {
+            s = untilStable(s, TEMPLATE, m -> "");
+        }
         s = removeTables(s);
-        s = untilStable(s, INNER_LINK, WikiMarkup::link);
-        s = EXTERNAL_LINK.matcher(s).replaceAll(m -> m.group(1) == null ? "" : Matcher.quoteReplacement(m.group(1)));
-        s = HEADING.matcher(s).replaceAll("$2");
-        s = QUOTES.matcher(s).replaceAll("");
-        s = LIST_MARKERS.matcher(s).replaceAll("");
-        s = MAGIC.matcher(s).replaceAll("");
-        s = TAG.matcher(s).replaceAll("");
-        return Parser.unescapeEntities(s, false);
+        if (s.contains("[[")) {
+            s = untilStable(s, INNER_LINK, WikiMarkup::link);
+        }
+        if (s.contains("://")) {
+            s = EXTERNAL_LINK.matcher(s).replaceAll(m -> m.group(1) == null ? "" : Matcher.quoteReplacement(m.group(1)));
+        }
+        if (lineStartsWithAny(s, "=")) {
+            s = HEADING.matcher(s).replaceAll("$2");
+        }
+        if (s.contains("''")) {
+            s = QUOTES.matcher(s).replaceAll("");
+        }
+        if (lineStartsWithAny(s, "*#:;")) {
+            s = LIST_MARKERS.matcher(s).replaceAll("");
+        }
+        if (s.contains("__") || s.contains("----")) {
+            s = MAGIC.matcher(s).replaceAll("");
+        }
+        if (s.indexOf('<') >= 0) {
+            s = TAG.matcher(s).replaceAll("");
+        }
+        return s.indexOf('&') >= 0 ? Parser.unescapeEntities(s, false) : s;
+    }
+
+    /** Whether {@code "<" + name} occurs, the name in any ASCII case. */
+    private static boolean hasTag(String s, String name) {
+        for (int i = s.indexOf('<'); i >= 0; i = s.indexOf('<', i + 1)) {
+            if (asciiNameAt(s, i + 1, name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code name} (lower case ASCII) at {@code at}, ignoring ASCII case only, as the regexes do. */
+    private static boolean asciiNameAt(String s, int at, String name) {
+        if (at + name.length() > s.length()) {
+            return false;
+        }
+        for (int k = 0; k < name.length(); k++) {
+            char c = s.charAt(at + k);
+            char n = name.charAt(k);
+            if (c != n && (c | 0x20) != n) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether a line starts with one of {@code chars} (a line as a (?m) regex sees it: after \n, \r, U+0085, U+2028, U+2029). */
+    private static boolean lineStartsWithAny(String s, String chars) {
+        for (int k = 0; k < chars.length(); k++) {
+            char c = chars.charAt(k);
+            for (int i = s.indexOf(c); i >= 0; i = s.indexOf(c, i + 1)) {
+                if (i == 0) {
+                    return true;
+                }
+                char before = s.charAt(i - 1);
+                if (before == '\n' || before == '\r' || before == '\u0085' || before == '\u2028' || before == '\u2029') {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Drops each {@code <name ...>...</name>} of {@link #DROPPED_TAGS}: from an opening tag to the
+     * first closing tag of its name after it, scanning left to right and going on after what it
+     * dropped. An opening tag without a closing one after it is kept, and so is every later
+     * opening tag of that name (remembered, so the text is searched once per name).
+     */
+    private static String removeDroppedBlocks(String s) {
+        StringBuilder out = null;
+        int copied = 0;
+        int unclosed = 0;   // bit per name: no closing tag after the current position
+        for (int i = s.indexOf('<'); i >= 0; i = s.indexOf('<', i + 1)) {
+            for (int k = 0; k < DROPPED_TAGS.length; k++) {
+                String name = DROPPED_TAGS[k];
+                if ((unclosed & (1 << k)) != 0 || !asciiNameAt(s, i + 1, name)) {
+                    continue;
+                }
+                int gt = s.indexOf('>', i + 1 + name.length());
+                if (gt < 0) {   // no '>' after here: nothing further can match
+                    return out == null ? s : out.append(s, copied, s.length()).toString();
+                }
+                int close = closingTag(s, name, gt + 1);
+                if (close < 0) {
+                    unclosed |= 1 << k;
+                    break;
+                }
+                if (out == null) {
+                    out = new StringBuilder(s.length());
+                }
+                out.append(s, copied, i);
+                copied = close + name.length() + 3;
+                i = copied - 1;
+                break;
+            }
+        }
+        return out == null ? s : out.append(s, copied, s.length()).toString();
+    }
+
+    /** The first {@code </name>} (name in any ASCII case) at or after {@code from}, or -1. */
+    private static int closingTag(String s, String name, int from) {
+        for (int i = s.indexOf("</", from); i >= 0; i = s.indexOf("</", i + 1)) {
+            if (asciiNameAt(s, i + 2, name) && i + 2 + name.length() < s.length() && s.charAt(i + 2 + name.length()) == '>') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** [[target|label]] -> label, [[target]] -> target, files/categories/interwiki -> nothing. */
