@@ -93,8 +93,16 @@ final class TokenizerTraining {
                         LOG.info("BPE: {}/{} merges", done, total);
                     }
                 });
-        LOG.info("BPE: learned merges for a vocabulary of {} (wanted {}) in {} s", t.vocabSize(), wanted + 256 + o.specialTokens().size(),
-                String.format("%.1f", (System.nanoTime() - trainStart) / 1e9));
+        int asked = wanted + 256 + o.specialTokens().size();
+        String seconds = String.format("%.1f", (System.nanoTime() - trainStart) / 1e9);
+        if (t.vocabSize() < asked) {
+            // Every pair left occurs fewer than min-pair-frequency times: the corpus is too small for the vocabulary.
+            LOG.warn("BPE: a vocabulary of {}, not the {} of tokenizer.bpe.vocab-size: no pair left occurs at least {} times in "
+                    + "the training split (a larger corpus, or a smaller vocabulary); {} s", t.vocabSize(), asked,
+                    o.minPairFrequency(), seconds);
+        } else {
+            LOG.info("BPE: learned merges for a vocabulary of {} in {} s", t.vocabSize(), seconds);
+        }
         return new Result(t, counts.size(), floor);
     }
 
