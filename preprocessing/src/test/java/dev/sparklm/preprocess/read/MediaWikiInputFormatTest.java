@@ -178,6 +178,29 @@ class MediaWikiInputFormatTest {
     }
 
     /**
+     * A .gz dump (not splittable) is read whole by one task, page for page as the uncompressed
+     * one; a .bz2 dump cut short yields the pages before the cut and an "unreadable" record,
+     * and the job goes on.
+     */
+    @Test
+    void gzipDumpsAndTruncatedBzip2Dumps() throws IOException {
+        List<Page> pages = pages(new Random(8), 300, 40);
+        byte[] xml = dump(pages, true).getBytes(StandardCharsets.UTF_8);
+        ReaderOptions options = DocumentReaderTest.options(ReaderOptions.Format.MEDIAWIKI);
+        Path gz = Files.write(tmp.resolve("dump.xml.gz"), DocumentReaderTest.gzip(new String(xml, StandardCharsets.UTF_8)));
+        List<Document> fromGz = DocumentReaderTest.read(gz.toString(), options);
+        assertEquals(pages.stream().map(Page::text).toList(), DocumentReaderTest.texts(fromGz));
+
+        byte[] bz2 = bzip2(xml);
+        Path cut = Files.write(tmp.resolve("cut.xml.bz2"), java.util.Arrays.copyOf(bz2, bz2.length * 2 / 3));
+        List<Document> docs = DocumentReaderTest.read(cut.toString(), options);
+        List<String> texts = DocumentReaderTest.texts(docs);
+        assertTrue(texts.size() > 50 && texts.size() < pages.size(), texts.size() + " pages read");
+        assertEquals(pages.subList(0, texts.size()).stream().map(Page::text).toList(), texts, "the pages before the cut, in order");
+        assertEquals(java.util.Map.of("quarantine:unreadable", 1L), DocumentReaderTest.quarantined(docs));
+    }
+
+    /**
      * A 28 MB dump on two cores is four splits of 8 MiB, not one of Hadoop's 32 MiB block; a large
      * input is two splits per core until Hadoop's block size caps them.
      */
