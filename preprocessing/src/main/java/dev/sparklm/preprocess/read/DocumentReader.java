@@ -25,7 +25,7 @@ public final class DocumentReader {
         sc.hadoopConfiguration().set(RECURSIVE, "true");
         JavaRDD<Document> docs = switch (options.format()) {
             case LINE, BLANK_LINE, JSONL, MEDIAWIKI -> TextRecordReader.read(sc, input, listing.bytes(), options);
-            case FILE, HTML -> WholeFileReader.read(sc, listing, options);
+            case FILE, HTML, WET -> WholeFileReader.read(sc, listing, options);
             case PARQUET -> ParquetReader.read(spark, input, listing, options);
         };
         if (listing.emptyFiles().isEmpty()) {

@@ -18,7 +18,7 @@ public record ReaderOptions(Format format, String textField, String idField, Lis
     /** The input formats, by their configuration name. */
     public enum Format {
         BLANK_LINE("blank-line"), LINE("line"), FILE("file"), JSONL("jsonl"), PARQUET("parquet"),
-        HTML("html"), MEDIAWIKI("mediawiki");
+        HTML("html"), MEDIAWIKI("mediawiki"), WET("wet");
 
         public final String key;
 

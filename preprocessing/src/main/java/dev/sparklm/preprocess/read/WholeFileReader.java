@@ -21,9 +21,10 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.SerializableConfiguration;
 
 /**
- * Formats whose unit is a whole file: one document per file (plain text or HTML). Files are read
- * as streams, decompressed by extension (.gz, .bz2, ... as Hadoop's codecs know them) and bounded
- * by max-document-bytes, so a huge or corrupt file becomes a quarantined record, not a failed task.
+ * Formats read a file at a time: one document per file (plain text or HTML), or one per text
+ * record of a WET file ({@link WetRecords}, streamed). Files are read as streams, decompressed by
+ * extension (.gz, .bz2, ... as Hadoop's codecs know them) and bounded by max-document-bytes, so a
+ * huge or corrupt file becomes a quarantined record, not a failed task.
  */
 final class WholeFileReader {
     private static final Pattern META_CHARSET = Pattern.compile("(?i)<meta[^>]+charset=[\"']?([\\w-]+)");
@@ -40,6 +41,13 @@ final class WholeFileReader {
         int slices = (int) Math.max(4L * sc.defaultParallelism(), listing.bytes() / (32L << 20));
         List<List<String>> groups = listing.balancedSlices(slices);
         return sc.parallelize(groups, groups.size()).flatMap(group -> group.iterator()).flatMap(source -> {
+            if (options.format() == ReaderOptions.Format.WET) {
+                try {
+                    return WetRecords.read(source, open(source, conf.value().value()), options.maxBytes());
+                } catch (IOException | RuntimeException e) {
+                    return List.of(Document.quarantined(source, 0, "unreadable", e.toString())).iterator();
+                }
+            }
             return List.of(readOne(source, conf.value().value(), options)).iterator();
         });
     }
