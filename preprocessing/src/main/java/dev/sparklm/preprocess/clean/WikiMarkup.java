@@ -15,13 +15,13 @@ import org.jsoup.parser.Parser;
  *
  * <p>Each step is one regular expression over the whole text, so each is skipped when a literal
  * it needs is absent (a {@code String.indexOf} is many times faster than a regex scan that finds
- * nothing), and the blocks of math, source, nowiki... are cut by a scan that looks for each
- * closing tag once: the regex looked for it again from every opening tag without one, to the end
- * of the text. The output is the regex chain's (WikiMarkupTest compares them).
+ * nothing), and references and the blocks of math, source, nowiki... are cut by scans that look
+ * for each closing tag once: the regexes looked for it again from every opening tag without one,
+ * to the end of the text, and tried their case-insensitive alternatives at every character. The
+ * output is the regex chain's (WikiMarkupTest compares them).
  */
 public final class WikiMarkup implements DocumentStage {
     private static final Pattern COMMENT = Pattern.compile("<!--.*?-->", Pattern.DOTALL);
-    private static final Pattern REF = Pattern.compile("(?is)<ref[^>]*/>|<ref[^>]*>.*?</ref>");
     /** Blocks dropped with their content: {@code <name ...>...</name>}, names matched ignoring ASCII case. */
     private static final String[] DROPPED_TAGS = {"math", "gallery", "timeline", "score", "syntaxhighlight", "source", "nowiki"};
     private static final Pattern TEMPLATE = Pattern.compile("\\{\\{[^{}]*\\}\\}");
@@ -50,9 +50,7 @@ public final class WikiMarkup implements DocumentStage {
         if (s.contains("<!--")) {
             s = COMMENT.matcher(s).replaceAll("");
         }
-        if (hasTag(s, "ref")) {
-            s = REF.matcher(s).replaceAll("");
-        }
+        s = removeRefs(s);
         s = removeDroppedBlocks(s);
         if (s.contains("{{")) {
             s = untilStable(s, TEMPLATE, m -> "");
@@ -82,14 +80,43 @@ public final class WikiMarkup implements DocumentStage {
         return s.indexOf('&') >= 0 ? Parser.unescapeEntities(s, false) : s;
     }
 
-    /** Whether {@code "<" + name} occurs, the name in any ASCII case. */
-    private static boolean hasTag(String s, String name) {
+    /**
+     * Drops references as the regex {@code (?is)<ref[^>]*}, then "/>" or {@code >.*?</ref>},
+     * would: a tag starting "<ref" whose first '>' closes it ("/>") alone, else from it to the
+     * first "</ref>" after it (any ASCII case); an unclosed one is kept, and so are the later
+     * ones (no "</ref>" follows them either).
+     */
+    private static String removeRefs(String s) {
+        StringBuilder out = null;
+        int copied = 0;
+        boolean unclosed = false;
         for (int i = s.indexOf('<'); i >= 0; i = s.indexOf('<', i + 1)) {
-            if (asciiNameAt(s, i + 1, name)) {
-                return true;
+            if (!asciiNameAt(s, i + 1, "ref")) {
+                continue;
             }
+            int gt = s.indexOf('>', i + 4);
+            if (gt < 0) {
+                break;   // no '>' after here: no tag further on can match
+            }
+            int end;
+            if (s.charAt(gt - 1) == '/') {   // self-closing: "/" right before the tag's first '>'
+                end = gt + 1;
+            } else {
+                int close = unclosed ? -1 : closingTag(s, "ref", gt + 1);
+                if (close < 0) {
+                    unclosed = true;
+                    continue;
+                }
+                end = close + "</ref>".length();
+            }
+            if (out == null) {
+                out = new StringBuilder(s.length());
+            }
+            out.append(s, copied, i);
+            copied = end;
+            i = end - 1;
         }
-        return false;
+        return out == null ? s : out.append(s, copied, s.length()).toString();
     }
 
     /** {@code name} (lower case ASCII) at {@code at}, ignoring ASCII case only, as the regexes do. */
