@@ -22,6 +22,8 @@ import org.jsoup.parser.Parser;
  */
 public final class WikiMarkup implements DocumentStage {
     private static final Pattern COMMENT = Pattern.compile("<!--.*?-->", Pattern.DOTALL);
+    /** References: {@code <ref ...>...</ref>} or {@code <ref ... />}. */
+    private static final String[] REF = {"ref"};
     /** Blocks dropped with their content: {@code <name ...>...</name>}, names matched ignoring ASCII case. */
     private static final String[] DROPPED_TAGS = {"math", "gallery", "timeline", "score", "syntaxhighlight", "source", "nowiki"};
     private static final Pattern TEMPLATE = Pattern.compile("\\{\\{[^{}]*\\}\\}");
@@ -50,8 +52,8 @@ public final class WikiMarkup implements DocumentStage {
         if (s.contains("<!--")) {
             s = COMMENT.matcher(s).replaceAll("");
         }
-        s = removeRefs(s);
-        s = removeDroppedBlocks(s);
+        s = removeBlocks(s, REF, true);
+        s = removeBlocks(s, DROPPED_TAGS, false);
         if (s.contains("{{")) {
             s = untilStable(s, TEMPLATE, m -> "");
         }
@@ -78,45 +80,6 @@ public final class WikiMarkup implements DocumentStage {
             s = TAG.matcher(s).replaceAll("");
         }
         return s.indexOf('&') >= 0 ? Parser.unescapeEntities(s, false) : s;
-    }
-
-    /**
-     * Drops references as the regex {@code (?is)<ref[^>]*}, then "/>" or {@code >.*?</ref>},
-     * would: a tag starting "<ref" whose first '>' closes it ("/>") alone, else from it to the
-     * first "</ref>" after it (any ASCII case); an unclosed one is kept, and so are the later
-     * ones (no "</ref>" follows them either).
-     */
-    private static String removeRefs(String s) {
-        StringBuilder out = null;
-        int copied = 0;
-        boolean unclosed = false;
-        for (int i = s.indexOf('<'); i >= 0; i = s.indexOf('<', i + 1)) {
-            if (!asciiNameAt(s, i + 1, "ref")) {
-                continue;
-            }
-            int gt = s.indexOf('>', i + 4);
-            if (gt < 0) {
-                break;   // no '>' after here: no tag further on can match
-            }
-            int end;
-            if (s.charAt(gt - 1) == '/') {   // self-closing: "/" right before the tag's first '>'
-                end = gt + 1;
-            } else {
-                int close = unclosed ? -1 : closingTag(s, "ref", gt + 1);
-                if (close < 0) {
-                    unclosed = true;
-                    continue;
-                }
-                end = close + "</ref>".length();
-            }
-            if (out == null) {
-                out = new StringBuilder(s.length());
-            }
-            out.append(s, copied, i);
-            copied = end;
-            i = end - 1;
-        }
-        return out == null ? s : out.append(s, copied, s.length()).toString();
     }
 
     /** {@code name} (lower case ASCII) at {@code at}, ignoring ASCII case only, as the regexes do. */
@@ -152,36 +115,44 @@ public final class WikiMarkup implements DocumentStage {
     }
 
     /**
-     * Drops each {@code <name ...>...</name>} of {@link #DROPPED_TAGS}: from an opening tag to the
-     * first closing tag of its name after it, scanning left to right and going on after what it
-     * dropped. An opening tag without a closing one after it is kept, and so is every later
-     * opening tag of that name (remembered, so the text is searched once per name).
+     * Drops each {@code <name ...>...</name>} of the given names as the regex
+     * {@code (?is)<(name|...)[^>]*>.*?</\1>} would: from an opening tag to the first closing tag of
+     * its name after it (names in any ASCII case), scanning left to right and going on after what
+     * it dropped. With {@code selfClosing}, a tag whose first '>' follows a "/" is dropped alone
+     * (the references' {@code <ref name="x" />}). An opening tag without a closing one after it
+     * is kept, and so is every later one of that name (remembered: the text is searched once).
      */
-    private static String removeDroppedBlocks(String s) {
+    private static String removeBlocks(String s, String[] names, boolean selfClosing) {
         StringBuilder out = null;
         int copied = 0;
         int unclosed = 0;   // bit per name: no closing tag after the current position
         for (int i = s.indexOf('<'); i >= 0; i = s.indexOf('<', i + 1)) {
-            for (int k = 0; k < DROPPED_TAGS.length; k++) {
-                String name = DROPPED_TAGS[k];
-                if ((unclosed & (1 << k)) != 0 || !asciiNameAt(s, i + 1, name)) {
+            for (int k = 0; k < names.length; k++) {
+                String name = names[k];
+                if (!asciiNameAt(s, i + 1, name)) {
                     continue;
                 }
                 int gt = s.indexOf('>', i + 1 + name.length());
                 if (gt < 0) {   // no '>' after here: nothing further can match
                     return out == null ? s : out.append(s, copied, s.length()).toString();
                 }
-                int close = closingTag(s, name, gt + 1);
-                if (close < 0) {
-                    unclosed |= 1 << k;
-                    break;
+                int end;
+                if (selfClosing && s.charAt(gt - 1) == '/') {
+                    end = gt + 1;
+                } else {
+                    int close = (unclosed & (1 << k)) != 0 ? -1 : closingTag(s, name, gt + 1);
+                    if (close < 0) {
+                        unclosed |= 1 << k;
+                        break;
+                    }
+                    end = close + name.length() + 3;
                 }
                 if (out == null) {
                     out = new StringBuilder(s.length());
                 }
                 out.append(s, copied, i);
-                copied = close + name.length() + 3;
-                i = copied - 1;
+                copied = end;
+                i = end - 1;
                 break;
             }
         }

@@ -32,10 +32,10 @@ import org.apache.hadoop.mapreduce.lib.input.UncompressedSplitLineReader;
  * <p>"&lt;page&gt;" cannot occur in a dump but as that tag: the text inside a page is XML-escaped.
  * So the tag is a record delimiter, and Hadoop's split line readers, which take a delimiter of
  * any bytes, decide which split owns each page, at any byte of an uncompressed file and at bzip2
- * block boundaries (where the split's first, partial, record is skipped and each split reads one
- * record past its end, as Hadoop's own line reader does). Unlike that reader, a record longer than
- * the limit is returned cut to {@code limit + 1} bytes, for the caller to quarantine, instead of
- * being skipped with a log line; and a split's bytes are never buffered whole.
+ * block boundaries (a split skips its first, partial, record, which the split before reads to
+ * its end; for bzip2, {@link CompressedSplitReader}). Unlike Hadoop's line reader, a record longer
+ * than the limit is returned cut to {@code limit + 1} bytes, for the caller to quarantine, instead
+ * of being skipped with a log line; and a split's bytes are never buffered whole.
  *
  * <p>The key of a record is the byte offset of its {@code <page>} tag in an uncompressed file; in a
  * compressed one, the compressed position of the block being read (not unique: only a position
@@ -138,7 +138,7 @@ public final class MediaWikiInputFormat extends FileInputFormat<LongWritable, Te
                 return false;
             }
             // A record starts in this split while the position is at most its end; and once more
-            // after it when the split ended inside a delimiter (see CompressedSplitLineReader).
+            // after it when the split ended inside a delimiter (see CompressedSplitReader).
             while (position() <= end || in.needAdditionalRecordAfterSplit()) {
                 long at = compressedPosition != null ? compressedPosition.getPos() : pos - PAGE.length;
                 int n = in.readLine(value, keep, Integer.MAX_VALUE);
