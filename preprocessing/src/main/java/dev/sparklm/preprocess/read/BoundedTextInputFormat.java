@@ -57,7 +57,7 @@ public final class BoundedTextInputFormat extends FileInputFormat<LongWritable, 
         private int keep;
         private boolean paragraphs;
         private boolean previousEmpty = true;   // the line before the next one is empty (or there is none)
-        private IOException unopened;   // why the file could not be opened, until it is reported
+        private IOException unreadable;   // why the file could not be opened or read, until it is reported
 
         @Override
         public void initialize(InputSplit genericSplit, TaskAttemptContext context) throws IOException {
@@ -72,14 +72,28 @@ public final class BoundedTextInputFormat extends FileInputFormat<LongWritable, 
             } catch (IOException | RuntimeException e) {
                 // Thrown from the first read instead, where the caller quarantines the split's
                 // records at its start: one file that cannot be opened must not fail the job.
-                unopened = new IOException("cannot open " + file + ": " + e, e);
+                unreadable = new IOException("cannot open " + file + ": " + e, e);
                 return;
             }
+            try {
+                seekFirstRecord(split, in);
+            } catch (IOException | RuntimeException e) {
+                // A compressed file whose header is not its codec's ("not a gzip file"), or a read
+                // error: reported by the first read as well, so the split is quarantined.
+                in.close();
+                lines = null;
+                unreadable = new IOException("cannot read " + file + ": " + e, e);
+            }
+        }
+
+        /** Positions {@link #lines} at the split's first record (or leaves it null if none starts in it). */
+        private void seekFirstRecord(FileSplit split, FSDataInputStream in) throws IOException {
+            Path file = split.getPath();
             CompressionCodec codec = WholeFileReader.codecOf(file);
             if (codec != null) {
                 start = 0;
                 end = Long.MAX_VALUE;
-                lines = new LineScanner(codec.createInputStream(in), 0);
+                lines = new LineScanner(WholeFileReader.decompressed(file, in, codec), 0);
                 lines.skipByteOrderMark();
                 return;
             }
@@ -128,9 +142,9 @@ public final class BoundedTextInputFormat extends FileInputFormat<LongWritable, 
 
         @Override
         public boolean nextKeyValue() throws IOException {
-            if (unopened != null) {
-                IOException e = unopened;
-                unopened = null;
+            if (unreadable != null) {
+                IOException e = unreadable;
+                unreadable = null;
                 throw e;
             }
             if (lines == null) {

@@ -68,7 +68,7 @@ public final class MediaWikiInputFormat extends FileInputFormat<LongWritable, Te
         private long pos;   // uncompressed: the file offset of the next record
         private int keep;
         private boolean header;   // the file's first record, before its first page, is still to skip
-        private IOException unopened;
+        private IOException unreadable;   // why the file could not be opened or read, until it is reported
 
         @Override
         public void initialize(InputSplit genericSplit, TaskAttemptContext context) throws IOException {
@@ -82,11 +82,14 @@ public final class MediaWikiInputFormat extends FileInputFormat<LongWritable, Te
             try {
                 fileIn = WholeFileReader.openFile(file, conf);
             } catch (IOException | RuntimeException e) {
-                unopened = new IOException("cannot open " + file + ": " + e, e);   // reported by the first read
+                unreadable = new IOException("cannot open " + file + ": " + e, e);   // reported by the first read
                 return;
             }
             CompressionCodec codec = WholeFileReader.codecOf(file);
             try {
+                if (start == 0 && codec != null) {
+                    WholeFileReader.checkBzip2Header(file, fileIn, codec);
+                }
                 if (codec instanceof SplittableCompressionCodec splittable) {
                     decompressor = CodecPool.getDecompressor(codec);
                     SplitCompressionInputStream cIn = splittable.createInputStream(fileIn, decompressor, start, end,
@@ -118,8 +121,11 @@ public final class MediaWikiInputFormat extends FileInputFormat<LongWritable, Te
                 }
                 pos = start;
             } catch (IOException | RuntimeException e) {
+                // Not its codec's format ("not a gzip file"), a corrupt block, a read error:
+                // reported by the first read, so that the split is quarantined, not the job failed.
                 fileIn.close();
-                throw e;
+                in = null;
+                unreadable = new IOException("cannot read " + file + ": " + e, e);
             }
         }
 
@@ -129,9 +135,9 @@ public final class MediaWikiInputFormat extends FileInputFormat<LongWritable, Te
 
         @Override
         public boolean nextKeyValue() throws IOException {
-            if (unopened != null) {
-                IOException e = unopened;
-                unopened = null;
+            if (unreadable != null) {
+                IOException e = unreadable;
+                unreadable = null;
                 throw e;
             }
             if (in == null) {

@@ -13,6 +13,7 @@ import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.BZip2Codec;
 import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.spark.api.java.JavaRDD;
@@ -78,9 +79,38 @@ final class WholeFileReader {
 
     static InputStream open(String source, Configuration conf) throws IOException {
         Path path = new Path(source);
-        InputStream raw = openFile(path, conf);
+        FSDataInputStream raw = openFile(path, conf);
         CompressionCodec codec = codecOf(path);
-        return codec == null ? raw : codec.createInputStream(raw);
+        return codec == null ? raw : decompressed(path, raw, codec);
+    }
+
+    /**
+     * The file decompressed by its codec, after checking a .bz2 file starts as bzip2 does
+     * (Hadoop's bzip2 reader takes a file without that header for one without blocks: no text,
+     * and no error).
+     */
+    static InputStream decompressed(Path path, FSDataInputStream raw, CompressionCodec codec) throws IOException {
+        checkBzip2Header(path, raw, codec);
+        return codec.createInputStream(raw);
+    }
+
+    /** Throws if {@code codec} is bzip2 and the file does not start with "BZh". */
+    static void checkBzip2Header(Path path, FSDataInputStream raw, CompressionCodec codec) throws IOException {
+        if (!(codec instanceof BZip2Codec)) {
+            return;
+        }
+        byte[] magic = new byte[3];
+        int n = 0;
+        while (n < 3) {
+            int r = raw.read(0L + n, magic, n, 3 - n);   // positional: the stream stays where it is
+            if (r < 0) {
+                break;
+            }
+            n += r;
+        }
+        if (n < 3 || magic[0] != 'B' || magic[1] != 'Z' || magic[2] != 'h') {
+            throw new IOException("not a bzip2 file (no \"BZh\" header): " + path);
+        }
     }
 
     private static Document readOne(String source, Configuration conf, ReaderOptions options) {

@@ -312,6 +312,33 @@ class DocumentReaderTest {
         assertEquals(names.stream().map(n -> "from " + n.replace("%", "pct")).sorted().toList(), texts(json).stream().sorted().toList());
     }
 
+    /**
+     * A file whose name asks for a codec its bytes are not in (plain text named .gz or .bz2) is
+     * quarantined as unreadable in every format, and the other files are read: a .gz failed the
+     * line formats' task (and with it the job), and a .bz2 yielded nothing without a word.
+     */
+    @Test
+    void aFileNotInItsNamesCodecIsQuarantinedAndTheRestRead() throws IOException {
+        String plain = "just text, not compressed\n";
+        String page = "<mediawiki>\n  <page>\n    <title>T</title><ns>0</ns><id>7</id><revision><text>good page</text></revision>\n  </page>\n</mediawiki>\n";
+        for (ReaderOptions.Format format : List.of(ReaderOptions.Format.LINE, ReaderOptions.Format.JSONL,
+                ReaderOptions.Format.FILE, ReaderOptions.Format.MEDIAWIKI)) {
+            Path dir = Files.createDirectories(tmp.resolve("codec-" + format));
+            String good = format == ReaderOptions.Format.MEDIAWIKI ? page
+                    : format == ReaderOptions.Format.JSONL ? "{\"text\": \"good line\"}\n" : "good line\n";
+            Files.write(dir.resolve("good.gz"), gzip(good));
+            Files.write(dir.resolve("good2.bz2"), MediaWikiInputFormatTest.bzip2(good.getBytes(StandardCharsets.UTF_8)));
+            Files.writeString(dir.resolve("plain.gz"), plain);
+            Files.writeString(dir.resolve("plain.bz2"), plain);
+            List<Document> docs = read(dir.toString(), options(format));
+            String text = format == ReaderOptions.Format.MEDIAWIKI ? "good page" : format == ReaderOptions.Format.FILE ? "good line\n" : "good line";
+            assertEquals(List.of(text, text), texts(docs), format.toString());
+            assertEquals(Map.of("quarantine:unreadable", 2L), quarantined(docs), format.toString());
+            assertEquals(List.of("plain.bz2", "plain.gz"), docs.stream().filter(Document::quarantined)
+                    .map(d -> d.getSource().substring(d.getSource().lastIndexOf('/') + 1)).sorted().toList(), format.toString());
+        }
+    }
+
     @Test
     void mediaWikiDumpOneDocumentPerArticle() throws IOException {
         String dump = """
