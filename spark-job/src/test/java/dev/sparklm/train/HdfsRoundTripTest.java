@@ -98,4 +98,54 @@ class HdfsRoundTripTest {
         assertEquals(2, tuned.steps());
         assertTrue(tuned.lastCheckpoint().toString().startsWith(hdfs + "/lm/fine"), tuned.lastCheckpoint().toString());
     }
+
+    /**
+     * A bzip2 MediaWiki dump on HDFS is read in several splits (the single-file Wikipedia dump
+     * on a cluster), every page once, in order.
+     */
+    @Test
+    void aBzip2WikiDumpOnHdfsIsSplitAcrossTasks() throws IOException {
+        java.util.Random random = new java.util.Random(3);
+        StringBuilder xml = new StringBuilder("<mediawiki xmlns=\"http://www.mediawiki.org/xml/export-0.10/\">\n");
+        java.util.List<String> texts = new java.util.ArrayList<>();
+        for (int i = 1; i <= 500; i++) {
+            StringBuilder text = new StringBuilder();
+            for (int w = 200 + random.nextInt(400); w > 0; w--) {
+                text.append(Integer.toString(random.nextInt(50_000), 36)).append(w % 17 == 0 ? "\n" : " ");
+            }
+            texts.add(text.toString());
+            xml.append("  <page>\n    <title>P").append(i).append("</title>\n    <ns>0</ns>\n    <id>").append(i)
+                    .append("</id>\n    <revision><parentid>").append(i).append("</parentid><text>").append(text)
+                    .append("</text></revision>\n  </page>\n");
+        }
+        xml.append("</mediawiki>\n");
+        FileSystem fs = cluster.getFileSystem();
+        org.apache.hadoop.fs.Path dump = new org.apache.hadoop.fs.Path("/wiki/dump.xml.bz2");
+        try (var out = fs.create(dump)) {
+            out.write(new byte[] {'B', 'Z'});
+            try (var z = new org.apache.hadoop.io.compress.bzip2.CBZip2OutputStream(out, 1)) {   // 100 kB blocks
+                z.write(xml.toString().getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        long size = fs.getFileStatus(dump).getLen();
+        Configuration hadoop = LocalSpark.get().sparkContext().hadoopConfiguration();
+        String key = "mapreduce.input.fileinputformat.split.maxsize";
+        String before = hadoop.get(key);
+        hadoop.setLong(key, size / 5);
+        try {
+            String input = hdfs + "/wiki";
+            var options = new dev.sparklm.preprocess.read.ReaderOptions(dev.sparklm.preprocess.read.ReaderOptions.Format.MEDIAWIKI,
+                    "text", "", java.util.List.of(), 16 << 20);
+            var docs = dev.sparklm.preprocess.read.DocumentReader.read(LocalSpark.get(), input,
+                    dev.sparklm.preprocess.read.InputListing.of(input, "preprocess.input", hadoop), options);
+            assertTrue(docs.getNumPartitions() >= 5, docs.getNumPartitions() + " splits");
+            assertEquals(texts, docs.map(d -> d.kept() ? d.getText() : d.getDrop() + " " + d.getDetail()).collect());
+        } finally {
+            if (before == null) {
+                hadoop.unset(key);
+            } else {
+                hadoop.set(key, before);
+            }
+        }
+    }
 }
