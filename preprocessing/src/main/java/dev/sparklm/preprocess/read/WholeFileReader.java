@@ -55,10 +55,10 @@ final class WholeFileReader {
 
     /** One per JVM: a new Configuration parses Hadoop's default XML files, tens of ms per file read. */
     private static final class Codecs {
-        static final CompressionCodecFactory FACTORY = new CompressionCodecFactory(new Configuration());
+        static final CompressionCodecFactory FACTORY = StreamCodecs.factory();
     }
 
-    /** The codec a file's name asks for (.gz, .bz2, ...), or null. */
+    /** The codec a file's name asks for (.gz, .bz2, .zst, .xz, ...), or null. */
     static CompressionCodec codecOf(Path path) {
         return Codecs.FACTORY.getCodec(path);
     }

@@ -339,6 +339,36 @@ class DocumentReaderTest {
         }
     }
 
+    /**
+     * .zst and .xz files (The Pile's and OpenWebText's formats), each two frames or streams one
+     * after another, read in three formats as the uncompressed text: Hadoop's .zst codec needs
+     * native code a Spark install lacks (every file was unreadable), and it has no .xz codec (the
+     * compressed bytes were read as text).
+     */
+    @Test
+    void zstdAndXzFilesAreDecompressed() throws IOException {
+        String first = "{\"text\": \"first record\"}\n{\"text\": \"second record\"}\n";
+        String second = "{\"text\": \"third record\"}\n";
+        for (String ext : List.of("zst", "xz")) {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            for (String part : List.of(first, second)) {
+                ByteArrayOutputStream one = new ByteArrayOutputStream();
+                try (OutputStream z = ext.equals("zst") ? new com.github.luben.zstd.ZstdOutputStream(one)
+                        : new org.tukaani.xz.XZOutputStream(one, new org.tukaani.xz.LZMA2Options())) {
+                    z.write(part.getBytes(StandardCharsets.UTF_8));
+                }
+                b.writeBytes(one.toByteArray());
+            }
+            Path dir = Files.createDirectories(tmp.resolve("codec-" + ext));
+            Files.write(dir.resolve("part." + ext), b.toByteArray());
+            List<Document> json = read(dir.toString(), options(ReaderOptions.Format.JSONL));
+            assertEquals(List.of("first record", "second record", "third record"), texts(json), ext);
+            assertEquals(Map.of(), quarantined(json), ext);
+            assertEquals(List.of(first + second), texts(read(dir.toString(), options(ReaderOptions.Format.FILE))), ext);
+            assertEquals(3, texts(read(dir.toString(), options(ReaderOptions.Format.LINE))).size(), ext);
+        }
+    }
+
     @Test
     void mediaWikiDumpOneDocumentPerArticle() throws IOException {
         String dump = """
