@@ -46,10 +46,8 @@ public final class BoundedTextInputFormat extends FileInputFormat<LongWritable, 
         return new Reader();
     }
 
-    static final class Reader extends RecordReader<LongWritable, Text> {
+    static final class Reader extends SplitRecordReader {
         private static final byte[] NEWLINE = {'\n'};
-        private final LongWritable key = new LongWritable();
-        private final Text value = new Text();
         private final Text line = new Text();
         private LineScanner lines;
         private long start;
@@ -57,7 +55,6 @@ public final class BoundedTextInputFormat extends FileInputFormat<LongWritable, 
         private int keep;
         private boolean paragraphs;
         private boolean previousEmpty = true;   // the line before the next one is empty (or there is none)
-        private IOException unreadable;   // why the file could not be opened or read, until it is reported
 
         @Override
         public void initialize(InputSplit genericSplit, TaskAttemptContext context) throws IOException {
@@ -72,7 +69,7 @@ public final class BoundedTextInputFormat extends FileInputFormat<LongWritable, 
             } catch (IOException | RuntimeException e) {
                 // Thrown from the first read instead, where the caller quarantines the split's
                 // records at its start: one file that cannot be opened must not fail the job.
-                unreadable = new IOException("cannot open " + file + ": " + e, e);
+                unreadable("cannot open", file, e);
                 return;
             }
             try {
@@ -82,7 +79,7 @@ public final class BoundedTextInputFormat extends FileInputFormat<LongWritable, 
                 // error: reported by the first read as well, so the split is quarantined.
                 in.close();
                 lines = null;
-                unreadable = new IOException("cannot read " + file + ": " + e, e);
+                unreadable("cannot read", file, e);
             }
         }
 
@@ -142,11 +139,7 @@ public final class BoundedTextInputFormat extends FileInputFormat<LongWritable, 
 
         @Override
         public boolean nextKeyValue() throws IOException {
-            if (unreadable != null) {
-                IOException e = unreadable;
-                unreadable = null;
-                throw e;
-            }
+            throwIfUnreadable();
             if (lines == null) {
                 return false;
             }
@@ -185,16 +178,6 @@ public final class BoundedTextInputFormat extends FileInputFormat<LongWritable, 
                 }
             }
             previousEmpty = true;   // end of the file
-        }
-
-        @Override
-        public LongWritable getCurrentKey() {
-            return key;
-        }
-
-        @Override
-        public Text getCurrentValue() {
-            return value;
         }
 
         @Override

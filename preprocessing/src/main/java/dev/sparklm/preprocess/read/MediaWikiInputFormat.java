@@ -57,9 +57,7 @@ public final class MediaWikiInputFormat extends FileInputFormat<LongWritable, Te
         return new Reader();
     }
 
-    static final class Reader extends RecordReader<LongWritable, Text> {
-        private final LongWritable key = new LongWritable();
-        private final Text value = new Text();
+    static final class Reader extends SplitRecordReader {
         private SplitLineReader in;
         private Seekable compressedPosition;   // null for an uncompressed file
         private Decompressor decompressor;
@@ -68,7 +66,6 @@ public final class MediaWikiInputFormat extends FileInputFormat<LongWritable, Te
         private long pos;   // uncompressed: the file offset of the next record
         private int keep;
         private boolean header;   // the file's first record, before its first page, is still to skip
-        private IOException unreadable;   // why the file could not be opened or read, until it is reported
 
         @Override
         public void initialize(InputSplit genericSplit, TaskAttemptContext context) throws IOException {
@@ -82,7 +79,7 @@ public final class MediaWikiInputFormat extends FileInputFormat<LongWritable, Te
             try {
                 fileIn = WholeFileReader.openFile(file, conf);
             } catch (IOException | RuntimeException e) {
-                unreadable = new IOException("cannot open " + file + ": " + e, e);   // reported by the first read
+                unreadable("cannot open", file, e);   // reported by the first read
                 return;
             }
             CompressionCodec codec = WholeFileReader.codecOf(file);
@@ -125,7 +122,7 @@ public final class MediaWikiInputFormat extends FileInputFormat<LongWritable, Te
                 // reported by the first read, so that the split is quarantined, not the job failed.
                 fileIn.close();
                 in = null;
-                unreadable = new IOException("cannot read " + file + ": " + e, e);
+                unreadable("cannot read", file, e);
             }
         }
 
@@ -135,11 +132,7 @@ public final class MediaWikiInputFormat extends FileInputFormat<LongWritable, Te
 
         @Override
         public boolean nextKeyValue() throws IOException {
-            if (unreadable != null) {
-                IOException e = unreadable;
-                unreadable = null;
-                throw e;
-            }
+            throwIfUnreadable();
             if (in == null) {
                 return false;
             }
@@ -160,16 +153,6 @@ public final class MediaWikiInputFormat extends FileInputFormat<LongWritable, Te
                 return true;
             }
             return false;
-        }
-
-        @Override
-        public LongWritable getCurrentKey() {
-            return key;
-        }
-
-        @Override
-        public Text getCurrentValue() {
-            return value;
         }
 
         @Override
