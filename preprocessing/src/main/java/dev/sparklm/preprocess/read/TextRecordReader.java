@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparklm.preprocess.Document;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
@@ -64,14 +63,12 @@ final class TextRecordReader {
     }
 
     /** Lazily turns one split's (offset, bytes) records into documents. */
-    private static final class Records implements Iterator<Document> {
+    private static final class Records extends DocumentIterator {
         private final String source;
         private final Iterator<Tuple2<LongWritable, Text>> in;
         private final ReaderOptions options;
         private final RecordDecoder decoder;
-        private Document next;
         private long lastOffset;
-        private boolean failed;
 
         Records(InputSplit split, Iterator<Tuple2<LongWritable, Text>> in, ReaderOptions options) {
             this.source = split instanceof FileSplit f ? f.getPath().toString() : split.toString();
@@ -82,33 +79,22 @@ final class TextRecordReader {
         }
 
         @Override
-        public boolean hasNext() {
-            while (next == null && !failed) {
-                try {
-                    if (!in.hasNext()) {
-                        return false;
-                    }
-                    Tuple2<LongWritable, Text> r = in.next();
-                    lastOffset = r._1().get();
-                    next = toDocument(lastOffset, r._2());
-                } catch (Exception e) {
-                    // Hadoop's reader threw (corrupt compressed stream, I/O error): the rest of
-                    // this split cannot be read; say where it stopped.
-                    failed = true;
-                    next = Document.quarantined(source, lastOffset, "unreadable", e.toString());
+        Document advance() {
+            while (in.hasNext()) {
+                Tuple2<LongWritable, Text> r = in.next();
+                lastOffset = r._1().get();
+                Document d = toDocument(lastOffset, r._2());
+                if (d != null) {
+                    return d;
                 }
             }
-            return next != null;
+            return null;
         }
 
+        /** Hadoop's reader threw (corrupt compressed stream, I/O error): say where the split stopped. */
         @Override
-        public Document next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            Document d = next;
-            next = null;
-            return d;
+        Document broken(Exception e) {
+            return Document.quarantined(source, lastOffset, "unreadable", e.toString());
         }
 
         /** A document, a quarantined record, or null for a record that holds no document (blank). */

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.TreeMap;
 
 /**
@@ -24,7 +23,7 @@ import java.util.TreeMap;
  * the line formats quarantine it, and a stream that breaks (a truncated .gz) ends the file with
  * an {@code unreadable} record.
  */
-final class WetRecords implements Iterator<Document> {
+final class WetRecords extends DocumentIterator {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_HEADER_LINE = 64 * 1024;
 
@@ -35,8 +34,7 @@ final class WetRecords implements Iterator<Document> {
     private long position;   // offset of the next byte in the decompressed file
     private String pending;   // a "WARC/" line read ahead while looking for the next record
     private long pendingAt;
-    private Document next;
-    private boolean done;
+    private long attemptAt;   // where the record being read starts
 
     private WetRecords(String source, InputStream in, long maxBytes) {
         this.source = source;
@@ -50,34 +48,18 @@ final class WetRecords implements Iterator<Document> {
     }
 
     @Override
-    public boolean hasNext() {
-        while (next == null && !done) {
-            long at = position;
-            try {
-                next = nextRecord();
-                if (next == null) {
-                    finish();
-                }
-            } catch (IOException | RuntimeException e) {
-                next = Document.quarantined(source, at, "unreadable", e.toString());
-                finish();
-            }
-        }
-        return next != null;
+    Document advance() throws IOException {
+        attemptAt = position;
+        return nextRecord();
     }
 
     @Override
-    public Document next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        Document d = next;
-        next = null;
-        return d;
+    Document broken(Exception e) {
+        return Document.quarantined(source, attemptAt, "unreadable", e.toString());
     }
 
-    private void finish() {
-        done = true;
+    @Override
+    void finish() {
         try {
             in.close();
         } catch (IOException e) {
