@@ -143,4 +143,51 @@ class BoundedTextInputFormatTest {
         }
         return out;
     }
+
+    /**
+     * A .bz2 file of lines, as bzip2 streams one after another (each stream end a block end),
+     * cut at every kind of place: inside a line, before and after an LF, between the CR and LF of
+     * a CRLF, and after a lone CR; read in splits of many sizes: every line once, in order (the
+     * lines the definition gives for the uncompressed text), each with a key of its own.
+     */
+    @Test
+    void everyLineOnceWhateverTheSplitsOfABzip2File() throws IOException {
+        Random random = new Random(7);
+        String[] breaks = {"\n", "\r\n", "\r"};
+        StringBuilder b = new StringBuilder();
+        while (b.length() < 400_000) {
+            for (int c = random.nextInt(40); c > 0; c--) {
+                b.append((char) ('a' + random.nextInt(20)));
+            }
+            b.append(breaks[random.nextInt(3)]);
+        }
+        String text = b.toString();
+        java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
+        int from = 0;
+        int streams = 0;
+        for (int at = 1; at < text.length(); at++) {
+            boolean cut = switch (streams % 5) {
+                case 0 -> text.charAt(at - 1) == '\r' && text.charAt(at) == '\n';   // inside a CRLF
+                case 1 -> text.charAt(at - 1) == '\r' && text.charAt(at) != '\n';   // after a lone CR
+                case 2 -> text.charAt(at - 1) == '\n';                               // after an LF
+                case 3 -> text.charAt(at) == '\n';                                   // before an LF
+                default -> true;                                                     // inside a line
+            };
+            if (cut && at - from > 2_000 + random.nextInt(6_000)) {
+                file.writeBytes(MediaWikiInputFormatTest.bzip2(text.substring(from, at).getBytes(StandardCharsets.UTF_8)));
+                from = at;
+                streams++;
+            }
+        }
+        file.writeBytes(MediaWikiInputFormatTest.bzip2(text.substring(from).getBytes(StandardCharsets.UTF_8)));
+        assertTrue(streams > 50, streams + " streams");
+        Path bz2 = Files.write(tmp.resolve("lines.txt.bz2"), file.toByteArray());
+        List<String> expected = definition(text, false, 1 << 20).stream().map(Rec::text).toList();
+        long size = Files.size(bz2);
+        for (long split = 61; split <= size; split = split * 2 + 1) {
+            List<Rec> got = read(bz2, size, (int) split, false, 1 << 20);
+            assertEquals(expected, got.stream().map(Rec::text).toList(), "split size " + split + " of " + size);
+            assertEquals(got.size(), got.stream().map(Rec::offset).distinct().count(), "keys unique, split size " + split);
+        }
+    }
 }

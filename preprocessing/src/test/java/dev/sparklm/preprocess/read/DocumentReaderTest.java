@@ -369,6 +369,44 @@ class DocumentReaderTest {
         }
     }
 
+    /**
+     * A .bz2 JSON Lines file is read by several tasks, record for record as the uncompressed
+     * file, each record with an offset of its own; a .bz2 blank-line file stays one task.
+     */
+    @Test
+    void aBzip2JsonLinesFileIsSplitAcrossTasks() throws IOException {
+        StringBuilder b = new StringBuilder();
+        java.util.Random random = new java.util.Random(9);
+        for (int i = 0; i < 6_000; i++) {
+            b.append("{\"text\": \"record ").append(i).append(' ').append(Long.toString(random.nextLong(), 36)).append("\"}\n");
+        }
+        byte[] plain = b.toString().getBytes(StandardCharsets.UTF_8);
+        Path dir = Files.createDirectories(tmp.resolve("bz2-jsonl"));
+        Path bz2 = Files.write(dir.resolve("part.jsonl.bz2"), MediaWikiInputFormatTest.bzip2(plain));
+        Path plainFile = Files.write(Files.createDirectories(tmp.resolve("plain-jsonl")).resolve("part.jsonl"), plain);
+        Configuration hadoop = LocalSpark.get().sparkContext().hadoopConfiguration();
+        String key = "mapreduce.input.fileinputformat.split.maxsize";
+        String before = hadoop.get(key);
+        hadoop.setLong(key, Files.size(bz2) / 4);
+        try {
+            ReaderOptions options = options(ReaderOptions.Format.JSONL);
+            var docs = DocumentReader.read(LocalSpark.get(), dir.toString(), InputListing.of(dir.toString(), "preprocess.input", hadoop), options);
+            assertTrue(docs.getNumPartitions() >= 4, docs.getNumPartitions() + " partitions");
+            List<Document> all = docs.collect();
+            assertEquals(texts(read(plainFile.toString(), options)), texts(all));
+            assertEquals(6_000, all.stream().map(Document::getKey).distinct().count(), "a key per record");
+            var paragraphs = DocumentReader.read(LocalSpark.get(), dir.toString(), InputListing.of(dir.toString(), "preprocess.input", hadoop),
+                    options(ReaderOptions.Format.BLANK_LINE));
+            assertEquals(1, paragraphs.getNumPartitions(), "blank-line .bz2: one task");
+        } finally {
+            if (before == null) {
+                hadoop.unset(key);
+            } else {
+                hadoop.set(key, before);
+            }
+        }
+    }
+
     @Test
     void mediaWikiDumpOneDocumentPerArticle() throws IOException {
         String dump = """
