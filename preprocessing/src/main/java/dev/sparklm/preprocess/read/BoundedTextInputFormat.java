@@ -8,7 +8,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.io.compress.CompressionCodec;
-import org.apache.hadoop.io.compress.SplitCompressionInputStream;
 import org.apache.hadoop.io.compress.SplittableCompressionCodec;
 import org.apache.hadoop.mapreduce.InputSplit;
 import org.apache.hadoop.mapreduce.JobContext;
@@ -31,7 +30,7 @@ import org.apache.hadoop.mapreduce.lib.input.FileSplit;
  * </ul>
  * Uncompressed files are split; a split reads the records that start in {@code [start, end)},
  * finishing the last one past {@code end}. A .bz2 file of lines is split at bzip2 blocks
- * ({@link BlockSplit}); other compressed files, and .bz2 blank-line files (whose splits cannot
+ * ({@link Bzip2Split}); other compressed files, and .bz2 blank-line files (whose splits cannot
  * see whether the line before their first is empty), are read whole by one task.
  */
 public final class BoundedTextInputFormat extends FileInputFormat<LongWritable, Text> {
@@ -60,7 +59,7 @@ public final class BoundedTextInputFormat extends FileInputFormat<LongWritable, 
         private int keep;
         private boolean paragraphs;
         private boolean previousEmpty = true;   // the line before the next one is empty (or there is none)
-        private BlockSplit blocks;   // a .bz2 file's split, else null
+        private Bzip2Split blocks;   // a .bz2 file's split, else null
 
         @Override
         public void initialize(InputSplit genericSplit, TaskAttemptContext context) throws IOException {
@@ -97,7 +96,7 @@ public final class BoundedTextInputFormat extends FileInputFormat<LongWritable, 
                 if (split.getStart() == 0) {
                     WholeFileReader.checkBzip2Header(file, in, codec);
                 }
-                blocks = new BlockSplit(splittable.createInputStream(in, null, split.getStart(),
+                blocks = new Bzip2Split(splittable.createInputStream(in, null, split.getStart(),
                         split.getStart() + split.getLength(), SplittableCompressionCodec.READ_MODE.BYBLOCK));
                 if (blocks.ownsNoBlock()) {
                     blocks.close();
@@ -228,93 +227,6 @@ public final class BoundedTextInputFormat extends FileInputFormat<LongWritable, 
             if (lines != null) {
                 lines.close();
             }
-        }
-    }
-
-    /**
-     * The lines of one split of a .bz2 file, as a stream of the split's blocks that decides which
-     * lines are the split's. A split owns the lines that start in its blocks, a block being the
-     * split's if its marker begins before the split's end (Hadoop's bzip2 stream skips to the first
-     * marker at or after the split's start, and says where it is by {@code getPos()}: the first
-     * block's marker byte, then one past each later block's). The split skips its first line
-     * (begun in the block before, or starting its first block: the split before reads it), and
-     * reads lines while the stream is in its blocks, plus one more when the line that took it
-     * into the next split's block ended with a lone CR as the last byte before that block: the
-     * next split cannot know that CR ended a line, and skips the line after it as its first.
-     *
-     * <p>Lines have no file offset here (a split cannot know how many bytes the blocks before it
-     * decompress to): a line's key is its block's position times 2^26 plus its number in that
-     * block, unique in the file (a block decompresses to at most about 46 MB, under 2^26 lines;
-     * files under 2^37 bytes).
-     */
-    static final class BlockSplit extends java.io.InputStream {
-        private final SplitCompressionInputStream in;
-        private long delivered;   // decompressed bytes handed out
-        private long crossedAt = -1;   // index of the first byte of the next split's first block
-        private boolean crossedInLine;
-        private boolean oneMore;   // the line after the split's end is this split's
-        private boolean finished;
-        private long block = -1;
-        private long lineInBlock;
-
-        BlockSplit(SplitCompressionInputStream in) {
-            this.in = in;
-        }
-
-        /** The first marker begins at or after the split's end: the next split reads that block. */
-        boolean ownsNoBlock() throws IOException {
-            return in.getAdjustedStart() != 0 && in.getPos() >= in.getAdjustedEnd();
-        }
-
-        /** The key of the next line if it is this split's, else -1. */
-        long nextLineKey() throws IOException {
-            if (finished) {
-                return -1;
-            }
-            if (in.getPos() > in.getAdjustedEnd()) {
-                if (!oneMore) {
-                    return -1;
-                }
-                finished = true;
-            }
-            crossedInLine = false;
-            if (in.getPos() != block) {
-                block = in.getPos();
-                lineInBlock = 0;
-            }
-            return (block << 26) + lineInBlock++;
-        }
-
-        /** After a line (or the skipped first one) ended at {@code position}. */
-        void lineEnded(long position) {
-            if (crossedInLine && position == crossedAt) {
-                oneMore = true;   // a lone CR just before the next split's block ended it
-            }
-            crossedInLine = false;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            boolean before = in.getPos() <= in.getAdjustedEnd();
-            int n = in.read(b, off, len);
-            if (before && in.getPos() > in.getAdjustedEnd()) {
-                crossedAt = delivered;   // this read began the next split's first block
-                crossedInLine = true;
-            }
-            delivered += Math.max(0, n);
-            return n;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n <= 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
         }
     }
 

@@ -91,12 +91,12 @@ public final class MediaWikiInputFormat extends FileInputFormat<LongWritable, Te
                     decompressor = CodecPool.getDecompressor(codec);
                     SplitCompressionInputStream cIn = splittable.createInputStream(fileIn, decompressor, start, end,
                             SplittableCompressionCodec.READ_MODE.BYBLOCK);
-                    CompressedSplitReader pages = new CompressedSplitReader(cIn, conf);
-                    if (pages.ownsNoBlock()) {
-                        pages.close();
+                    Bzip2Split blocks = new Bzip2Split(cIn);
+                    if (blocks.ownsNoBlock()) {
+                        blocks.close();
                         return;
                     }
-                    in = pages;
+                    in = new CompressedSplitReader(blocks, cIn, conf);
                     start = cIn.getAdjustedStart();
                     end = cIn.getAdjustedEnd();
                     compressedPosition = cIn;
@@ -191,36 +191,19 @@ public final class MediaWikiInputFormat extends FileInputFormat<LongWritable, Te
      *     compares the first block's position with {@code <=}, later blocks' with {@code <}, so a
      *     block whose marker starts exactly at a split boundary was read by both splits).</li>
      * </ul>
+     * {@link Bzip2Split} keeps the blocks' bookkeeping, as it does for .bz2 lines.
      */
     static final class CompressedSplitReader extends SplitLineReader {
+        private final Bzip2Split blocks;
         private final SplitCompressionInputStream in;
-        private long delivered;   // decompressed bytes handed to the line reader
         private long consumed;    // bytes of the records read
-        private long crossedAt = -1;   // index of the first byte past the split's end, once read
-        private boolean crossedInRecord;
         private boolean needAdditionalRecord;
         private boolean finished;
 
-        CompressedSplitReader(SplitCompressionInputStream in, Configuration conf) throws IOException {
-            super(in, conf, PAGE);
+        CompressedSplitReader(Bzip2Split blocks, SplitCompressionInputStream in, Configuration conf) throws IOException {
+            super(blocks, conf, PAGE);
+            this.blocks = blocks;
             this.in = in;
-        }
-
-        /** Whether the split owns no block: its first marker begins at or after its end. */
-        boolean ownsNoBlock() throws IOException {
-            return in.getAdjustedStart() != 0 && in.getPos() >= in.getAdjustedEnd();
-        }
-
-        @Override
-        protected int fillBuffer(java.io.InputStream stream, byte[] buffer, boolean inDelimiter) throws IOException {
-            boolean before = in.getPos() <= in.getAdjustedEnd();
-            int n = stream.read(buffer);
-            if (before && in.getPos() > in.getAdjustedEnd()) {
-                crossedAt = delivered;   // this read returned the first byte of the next split's block
-                crossedInRecord = true;
-            }
-            delivered += Math.max(0, n);
-            return n;
         }
 
         @Override
@@ -231,10 +214,11 @@ public final class MediaWikiInputFormat extends FileInputFormat<LongWritable, Te
             if (in.getPos() > in.getAdjustedEnd()) {
                 finished = true;   // at most one record after the split's end
             }
-            crossedInRecord = false;
+            blocks.recordStarts();
             int n = super.readLine(str, maxLineLength, maxBytesToConsume);
             consumed += n;
-            if (crossedInRecord && consumed - PAGE.length < crossedAt && crossedAt < consumed) {
+            long crossedAt = blocks.crossedAt();
+            if (blocks.crossedInRecord() && consumed - PAGE.length < crossedAt && crossedAt < consumed) {
                 needAdditionalRecord = true;   // this record's delimiter straddles the boundary
             }
             return n;
