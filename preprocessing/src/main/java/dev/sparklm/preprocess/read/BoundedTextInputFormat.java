@@ -93,13 +93,8 @@ public final class BoundedTextInputFormat extends FileInputFormat<LongWritable, 
             Path file = split.getPath();
             CompressionCodec codec = WholeFileReader.codecOf(file);
             if (codec instanceof SplittableCompressionCodec splittable && !paragraphs) {
-                if (split.getStart() == 0) {
-                    WholeFileReader.checkBzip2Header(file, in, codec);
-                }
-                blocks = new Bzip2Split(splittable.createInputStream(in, null, split.getStart(),
-                        split.getStart() + split.getLength(), SplittableCompressionCodec.READ_MODE.BYBLOCK));
-                if (blocks.ownsNoBlock()) {
-                    blocks.close();
+                blocks = Bzip2Split.open(file, in, splittable, split.getStart(), split.getStart() + split.getLength());
+                if (blocks == null) {
                     return;
                 }
                 lines = new LineScanner(blocks, 0);

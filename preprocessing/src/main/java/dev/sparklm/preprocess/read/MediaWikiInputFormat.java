@@ -8,10 +8,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.Seekable;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
-import org.apache.hadoop.io.compress.CodecPool;
 import org.apache.hadoop.io.compress.CompressionCodec;
-import org.apache.hadoop.io.compress.Decompressor;
-import org.apache.hadoop.io.compress.SplitCompressionInputStream;
 import org.apache.hadoop.io.compress.SplittableCompressionCodec;
 import org.apache.hadoop.mapreduce.InputSplit;
 import org.apache.hadoop.mapreduce.JobContext;
@@ -59,8 +56,8 @@ public final class MediaWikiInputFormat extends FileInputFormat<LongWritable, Te
 
     static final class Reader extends SplitRecordReader {
         private SplitLineReader in;
-        private Seekable compressedPosition;   // null for an uncompressed file
-        private Decompressor decompressor;
+        private Bzip2Split blocks;   // a .bz2 file's split
+        private Seekable compressedFile;   // a file of another codec, read whole
         private long start;
         private long end;
         private long pos;   // uncompressed: the file offset of the next record
@@ -84,26 +81,15 @@ public final class MediaWikiInputFormat extends FileInputFormat<LongWritable, Te
             }
             CompressionCodec codec = WholeFileReader.codecOf(file);
             try {
-                if (start == 0 && codec != null) {
-                    WholeFileReader.checkBzip2Header(file, fileIn, codec);
-                }
                 if (codec instanceof SplittableCompressionCodec splittable) {
-                    decompressor = CodecPool.getDecompressor(codec);
-                    SplitCompressionInputStream cIn = splittable.createInputStream(fileIn, decompressor, start, end,
-                            SplittableCompressionCodec.READ_MODE.BYBLOCK);
-                    Bzip2Split blocks = new Bzip2Split(cIn);
-                    if (blocks.ownsNoBlock()) {
-                        blocks.close();
+                    blocks = Bzip2Split.open(file, fileIn, splittable, start, end);
+                    if (blocks == null) {
                         return;
                     }
-                    in = new CompressedSplitReader(blocks, cIn, conf);
-                    start = cIn.getAdjustedStart();
-                    end = cIn.getAdjustedEnd();
-                    compressedPosition = cIn;
+                    in = new CompressedSplitReader(blocks, conf);
                 } else if (codec != null) {   // not splittable: this split is the whole file
-                    decompressor = CodecPool.getDecompressor(codec);
-                    in = new SplitLineReader(codec.createInputStream(fileIn, decompressor), conf, PAGE);
-                    compressedPosition = fileIn;
+                    in = new SplitLineReader(WholeFileReader.decompressed(file, fileIn, codec), conf, PAGE);
+                    compressedFile = fileIn;
                     end = Long.MAX_VALUE;
                 } else {
                     fileIn.seek(start);
@@ -126,8 +112,9 @@ public final class MediaWikiInputFormat extends FileInputFormat<LongWritable, Te
             }
         }
 
+        /** Where the reader is: the uncompressed file's offset, else a compressed position. */
         private long position() throws IOException {
-            return compressedPosition != null ? compressedPosition.getPos() : pos;
+            return blocks != null ? blocks.position() : compressedFile != null ? compressedFile.getPos() : pos;
         }
 
         @Override
@@ -139,7 +126,7 @@ public final class MediaWikiInputFormat extends FileInputFormat<LongWritable, Te
             // A record starts in this split while the position is at most its end; and once more
             // after it when the split ended inside a delimiter (see CompressedSplitReader).
             while (position() <= end || in.needAdditionalRecordAfterSplit()) {
-                long at = compressedPosition != null ? compressedPosition.getPos() : pos - PAGE.length;
+                long at = blocks != null || compressedFile != null ? position() : pos - PAGE.length;
                 int n = in.readLine(value, keep, Integer.MAX_VALUE);
                 pos += n;
                 if (n == 0) {
@@ -165,15 +152,8 @@ public final class MediaWikiInputFormat extends FileInputFormat<LongWritable, Te
 
         @Override
         public void close() throws IOException {
-            try {
-                if (in != null) {
-                    in.close();
-                }
-            } finally {
-                if (decompressor != null) {
-                    CodecPool.returnDecompressor(decompressor);
-                    decompressor = null;
-                }
+            if (in != null) {
+                in.close();
             }
         }
     }
@@ -195,38 +175,30 @@ public final class MediaWikiInputFormat extends FileInputFormat<LongWritable, Te
      */
     static final class CompressedSplitReader extends SplitLineReader {
         private final Bzip2Split blocks;
-        private final SplitCompressionInputStream in;
         private long consumed;    // bytes of the records read
-        private boolean needAdditionalRecord;
-        private boolean finished;
 
-        CompressedSplitReader(Bzip2Split blocks, SplitCompressionInputStream in, Configuration conf) throws IOException {
+        CompressedSplitReader(Bzip2Split blocks, Configuration conf) throws IOException {
             super(blocks, conf, PAGE);
             this.blocks = blocks;
-            this.in = in;
         }
 
         @Override
         public int readLine(Text str, int maxLineLength, int maxBytesToConsume) throws IOException {
-            if (finished) {
+            if (!blocks.nextRecordIsMine()) {
                 return 0;
             }
-            if (in.getPos() > in.getAdjustedEnd()) {
-                finished = true;   // at most one record after the split's end
-            }
-            blocks.recordStarts();
             int n = super.readLine(str, maxLineLength, maxBytesToConsume);
             consumed += n;
             long crossedAt = blocks.crossedAt();
             if (blocks.crossedInRecord() && consumed - PAGE.length < crossedAt && crossedAt < consumed) {
-                needAdditionalRecord = true;   // this record's delimiter straddles the boundary
+                blocks.oneMoreRecord();   // this record's delimiter straddles the boundary
             }
             return n;
         }
 
         @Override
         public boolean needAdditionalRecordAfterSplit() {
-            return !finished && needAdditionalRecord;
+            return blocks.oneMoreDue();
         }
     }
 }

@@ -100,15 +100,12 @@ final class WholeFileReader {
             return;
         }
         byte[] magic = new byte[3];
-        int n = 0;
-        while (n < 3) {
-            int r = raw.read(0L + n, magic, n, 3 - n);   // positional: the stream stays where it is
-            if (r < 0) {
-                break;
-            }
-            n += r;
+        try {
+            raw.readFully(0, magic);   // positional: the stream stays where it is
+        } catch (java.io.EOFException e) {
+            magic[0] = 0;   // shorter than the header
         }
-        if (n < 3 || magic[0] != 'B' || magic[1] != 'Z' || magic[2] != 'h') {
+        if (magic[0] != 'B' || magic[1] != 'Z' || magic[2] != 'h') {
             throw new IOException("not a bzip2 file (no \"BZh\" header): " + path);
         }
     }
