@@ -6,7 +6,8 @@
 # 8,192 tokens; html/ (55 MB of HTML pages, one per file) through the jsoup stage; text/ again
 # without the web-text filters. ONLY=wiki: text/ as one bzip2-compressed MediaWiki dump (a page
 # per file, built once into OUT_DIR/wiki-input; 28 MB), the single-file dump that is split at
-# bzip2 blocks.
+# bzip2 blocks. ONLY=copies: text/ COPIES=9 times (hard or symbolic links in OUT_DIR/copies-input, 1 GB),
+# with the filters and without: a large input whose copies exact dedup removes.
 # Prints MB/s per core overall and per stage, and peak memory. Build first:
 # mvn -DskipTests package. Run on a quiet machine (check `uptime`).
 set -euo pipefail
@@ -90,3 +91,13 @@ if [[ $ONLY == *html* ]]; then run html "$CORPUS/html" html --set tokenizer.type
 if [[ $ONLY == *unfiltered* ]]; then run unfiltered "$CORPUS/text" file --set tokenizer.type=bpe \
   --set filters.language.enabled=false --set filters.gopher-repetition.enabled=false \
   --set filters.gopher-quality.enabled=false --set filters.c4.enabled=false; fi
+# A large input from the same documents: every copy passes the filters again, and dedup's exact
+# stage takes all but one copy of each kept document (near-dedup signs only those).
+if [[ $ONLY == *copies* ]]; then
+  rm -rf "$OUT/copies-input"
+  for ((c = 1; c <= ${COPIES:-9}; c++)); do mkdir -p "$OUT/copies-input"; cp -al "$CORPUS/text" "$OUT/copies-input/$c" 2>/dev/null || cp -as "$CORPUS/text" "$OUT/copies-input/$c"; done
+  run copies "$OUT/copies-input" file --set tokenizer.type=bpe
+  run copies-unfiltered "$OUT/copies-input" file --set tokenizer.type=bpe \
+    --set filters.language.enabled=false --set filters.gopher-repetition.enabled=false \
+    --set filters.gopher-quality.enabled=false --set filters.c4.enabled=false
+fi

@@ -297,7 +297,7 @@ public final class PreprocessJob implements Callable<Integer> {
             // Kept as objects: the tokenizer and each split read all of it, and a String is about
             // as compact as its Java serialization, which each of those reads had to undo.
             boolean byIdField = !cfg.reader().idField().isEmpty();
-            JavaPairRDD<String, String> tagged = survivors(processed, dedup.drops(), dedup.dropCount(), BROADCAST_DROPS)
+            JavaPairRDD<String, String> tagged = survivors(processed, dedup.drops(), dedup.dropCount(), Deduplication.BROADCAST_DROPS)
                     .mapToPair(d -> new Tuple2<>(d.getSplit() != null ? d.getSplit()
                             : splitter.splitOf(byIdField ? "id:" + d.getId() : "text:" + d.getText()), d.getText()))
                     .persist(StorageLevel.MEMORY_AND_DISK());
@@ -427,27 +427,10 @@ public final class PreprocessJob implements Callable<Integer> {
         return d;
     }
 
-    /** Up to this many dedup drops are broadcast to the documents (8 bytes each and a reason). */
-    static final int BROADCAST_DROPS = 1 << 20;
-
-    /**
-     * The documents the filters and dedup kept. Up to {@code broadcastLimit} dedup drops are
-     * broadcast as sorted keys, so the documents keep their partitions and order (and the packed
-     * windows with them); more are joined by key, a shuffle of the kept documents, so that
-     * nothing that grows with the corpus reaches the driver.
-     */
+    /** The documents the filters and dedup kept, in their partitions' order while dedup's drops are few (see {@link Deduplication#without}). */
     static JavaRDD<Document> survivors(JavaRDD<Document> processed, JavaPairRDD<Long, String> drops, long dropCount,
                                        int broadcastLimit) {
-        JavaRDD<Document> kept = processed.filter(Document::kept);
-        if (dropCount == 0) {
-            return kept;
-        }
-        if (dropCount <= broadcastLimit) {
-            long[] keys = drops.keys().collect().stream().mapToLong(Long::longValue).sorted().toArray();
-            Broadcast<long[]> shared = JavaSparkContext.fromSparkContext(processed.context()).broadcast(keys);
-            return kept.filter(d -> java.util.Arrays.binarySearch(shared.value(), d.getKey()) < 0);
-        }
-        return kept.mapToPair(d -> new Tuple2<>(d.getKey(), d)).subtractByKey(drops).values();
+        return Deduplication.without(processed.filter(Document::kept), Document::getKey, drops, dropCount, broadcastLimit);
     }
 
     /**

@@ -15,6 +15,8 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaRDDLike;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,11 +28,14 @@ import scala.Tuple2;
  * documents sharing a band bucket become candidates, each linked to the bucket's smallest key (a
  * star, never all pairs), kept as an edge only if their signatures agree on at least
  * {@code threshold} of the hashes; connected components of those edges are the clusters, and
- * the smallest key of each survives. Only counts reach the driver.
+ * the smallest key of each survives. MinHash, most of dedup's time, signs only the documents
+ * that are no exact copy of another. Counts reach the driver, and the exact copies' keys while
+ * they are at most {@link #BROADCAST_DROPS}.
  *
- * <p>Written on RDDs with one partitioner: one pass reads each text once (its hash and
- * signature), and every later step is at most one shuffle. The same steps as Spark SQL queries
- * made about 30 jobs whose planning and code generation took 10-14 s however few the documents.
+ * <p>Written on RDDs with one partitioner: each step is at most one shuffle, and only keys,
+ * digests and signatures move, never texts unless more than {@link #BROADCAST_DROPS} exact copies
+ * must be taken out of near-dedup's input. The same steps as Spark SQL queries made about 30 jobs
+ * whose planning and code generation took 10-14 s however few the documents.
  */
 public final class Deduplication {
     private static final Logger LOG = LoggerFactory.getLogger(Deduplication.class);
@@ -38,6 +43,7 @@ public final class Deduplication {
     static final String EXACT = STAGE + ":exact-duplicate";
     static final String NEAR = STAGE + ":near-duplicate";
     private static final StorageLevel CACHE = StorageLevel.MEMORY_AND_DISK_SER();
+    private static final StorageLevel DROPS = StorageLevel.MEMORY_AND_DISK();
 
     public record Options(boolean exact, boolean near, int shingleSize, int bands, int rows, double threshold,
                           int maxRounds, long seed) implements Serializable {}
@@ -62,9 +68,6 @@ public final class Deduplication {
         }
     }
 
-    /** What dedup reads of a document: its key, its text's SHA-256 (exact) and MinHash signature (near). */
-    record Fingerprint(long key, Digest digest, int[] signature) implements Serializable {}
-
     /** A SHA-256 as four longs: equal texts, equal digests (a record, so it is a shuffle key). */
     record Digest(long a, long b, long c, long d) implements Serializable {
         static Digest of(String text) {
@@ -83,43 +86,83 @@ public final class Deduplication {
      * @param partitions of every shuffle here (the job sizes it to the input and the cluster)
      */
     public static Result run(JavaPairRDD<Long, String> kept, Options o, int partitions) {
-        Partitioner partitioner = new HashPartitioner(partitions);
-        Map<String, Long> counters = new LinkedHashMap<>();
-        List<JavaRDDLike<?, ?>> cached = new ArrayList<>();
-        boolean exact = o.exact();
-        boolean near = o.near();
-        MinHash minHash = new MinHash(o.shingleSize(), o.bands() * o.rows(), o.seed());
-        JavaRDD<Fingerprint> prints = kept.map(r -> new Fingerprint(r._1(),
-                exact ? Digest.of(r._2()) : null, near ? minHash.signature(r._2()) : null));
-
-        JavaPairRDD<Long, String> drops = none(kept.context());
-        JavaRDD<Fingerprint> survivors = prints;
-        if (exact) {
-            // Documents partitioned by digest: each group of equal texts, its smallest key and
-            // size, and the documents tagged with their group all stay in that partition.
-            JavaPairRDD<Digest, Fingerprint> byDigest = prints.mapToPair(p -> new Tuple2<>(p.digest(), p)).partitionBy(partitioner);
-            JavaPairRDD<Digest, long[]> groups = byDigest.mapValues(p -> new long[] {p.key(), 1})
-                    .reduceByKey(partitioner, (x, y) -> new long[] {Math.min(x[0], y[0]), x[1] + y[1]});
-            clusterSizes(groups.values().map(g -> g[1]), "exact", counters);
-            JavaRDD<Tuple2<Fingerprint, Boolean>> tagged = byDigest.join(groups, partitioner)
-                    .values().map(t -> new Tuple2<>(t._1(), t._1().key() == t._2()[0]))
-                    .persist(CACHE);
-            cached.add(tagged);
-            drops = tagged.filter(t -> !t._2()).mapToPair(t -> new Tuple2<>(t._1().key(), EXACT));
-            survivors = tagged.filter(Tuple2::_2).map(Tuple2::_1);
-        }
-        if (near) {
-            drops = drops.union(near(survivors, o, partitioner, counters, cached));
-        }
-        drops = drops.persist(StorageLevel.MEMORY_AND_DISK());
-        return new Result(drops, new TreeMap<>(drops.values().countByValue()), counters, cached);
+        return run(kept, o, partitions, BROADCAST_DROPS);
     }
 
-    private static JavaPairRDD<Long, String> near(JavaRDD<Fingerprint> docs, Options o, Partitioner partitioner,
-                                     Map<String, Long> counters, List<JavaRDDLike<?, ?>> cached) {
-        JavaPairRDD<Long, int[]> signatures = docs.mapToPair(p -> new Tuple2<>(p.key(), p.signature()))
-                .partitionBy(partitioner)
-                .persist(CACHE);
+    /** @param broadcastLimit at most this many exact copies are broadcast to near-dedup's input, more are joined */
+    static Result run(JavaPairRDD<Long, String> kept, Options o, int partitions, int broadcastLimit) {
+        Partitioner partitioner = new HashPartitioner(partitions);
+        Map<String, Long> counters = new LinkedHashMap<>();
+        Map<String, Long> byReason = new TreeMap<>();
+        List<JavaRDDLike<?, ?>> cached = new ArrayList<>();
+        JavaPairRDD<Long, String> drops = none(kept.context());
+        // What near-dedup signs: no exact copy of another document. MinHash is most of dedup's
+        // time, and exact copies can be a large part of a crawl.
+        JavaRDD<Tuple2<Long, String>> unique = kept.rdd().toJavaRDD();
+        if (o.exact()) {
+            // Keys partitioned by their text's digest: each group of equal texts, its smallest key
+            // and size, and the keys tagged with their group all stay in that partition.
+            JavaPairRDD<Digest, Long> byDigest = kept.mapToPair(r -> new Tuple2<>(Digest.of(r._2()), r._1()))
+                    .partitionBy(partitioner);
+            JavaPairRDD<Digest, long[]> groups = byDigest.mapValues(k -> new long[] {k, 1})
+                    .reduceByKey(partitioner, (x, y) -> new long[] {Math.min(x[0], y[0]), x[1] + y[1]});
+            long copies = clusterSizes(groups.values().map(g -> g[1]), "exact", counters).drops();
+            if (copies > 0) {
+                JavaPairRDD<Long, String> exactDrops = byDigest.join(groups, partitioner).values()
+                        .filter(t -> t._1() != t._2()[0])
+                        .mapToPair(t -> new Tuple2<>(t._1(), EXACT))
+                        .persist(DROPS);
+                cached.add(exactDrops);
+                byReason.put(EXACT, copies);
+                drops = exactDrops;
+                if (o.near()) {
+                    unique = without(unique, Tuple2::_1, exactDrops, copies, broadcastLimit);
+                }
+            }
+        }
+        if (o.near()) {
+            MinHash minHash = new MinHash(o.shingleSize(), o.bands() * o.rows(), o.seed());
+            Clusters near = near(unique.mapToPair(r -> new Tuple2<>(r._1(), minHash.signature(r._2()))), o, partitioner,
+                    counters, cached);
+            if (near.drops() > 0) {
+                byReason.put(NEAR, near.drops());
+                drops = drops.union(near.labels().filter(t -> !t._1().equals(t._2())).mapToPair(t -> new Tuple2<>(t._1(), NEAR)));
+            }
+        }
+        if (drops.getStorageLevel().equals(StorageLevel.NONE())) {   // else it is the exact drops alone
+            drops.persist(DROPS);
+        }
+        return new Result(drops, byReason, counters, cached);
+    }
+
+    /** Up to this many dropped keys are broadcast to the documents (8 bytes each). */
+    public static final int BROADCAST_DROPS = 1 << 20;
+
+    /**
+     * The items whose key is not among {@code drops}. Up to {@code broadcastLimit} drops are
+     * broadcast as sorted keys, so the items keep their partitions and order (and the packed
+     * windows with them); more are joined by key, a shuffle of the items, so that nothing that
+     * grows with the corpus reaches the driver.
+     */
+    public static <T> JavaRDD<T> without(JavaRDD<T> items, Function<T, Long> key, JavaPairRDD<Long, String> drops,
+                                         long dropCount, int broadcastLimit) {
+        if (dropCount == 0) {
+            return items;
+        }
+        if (dropCount <= broadcastLimit) {
+            long[] keys = drops.keys().collect().stream().mapToLong(Long::longValue).sorted().toArray();
+            Broadcast<long[]> shared = JavaSparkContext.fromSparkContext(items.context()).broadcast(keys);
+            return items.filter(t -> java.util.Arrays.binarySearch(shared.value(), key.call(t)) < 0);
+        }
+        return items.mapToPair(t -> new Tuple2<>(key.call(t), t)).subtractByKey(drops).values();
+    }
+
+    /** Near-duplicate clusters: (node, smallest node of its cluster) for each member, and how many members go. */
+    private record Clusters(JavaPairRDD<Long, Long> labels, long drops) {}
+
+    private static Clusters near(JavaPairRDD<Long, int[]> unpartitioned, Options o, Partitioner partitioner,
+                                 Map<String, Long> counters, List<JavaRDDLike<?, ?>> cached) {
+        JavaPairRDD<Long, int[]> signatures = unpartitioned.partitionBy(partitioner).persist(CACHE);
         cached.add(signatures);
 
         int bands = o.bands();
@@ -163,42 +206,51 @@ public final class Deduplication {
         counters.put("near.similar-pairs", verified);
         if (verified == 0) {
             counters.put("near.clusters", 0L);
-            return none(docs.context());
+            return new Clusters(null, 0);
         }
         ConnectedComponents.Result cc = ConnectedComponents.of(edges, o.maxRounds(), partitioner);
         JavaPairRDD<Long, Long> labels = cc.labels();
         cached.add(labels);
         // Every labelled node has an edge, so each label is a cluster of two or more.
-        counters.put("near.clusters", clusterSizes(labels.mapToPair(t -> new Tuple2<>(t._2(), 1L))
-                .reduceByKey(partitioner, Long::sum).values(), "near", counters));
+        Sizes sizes = clusterSizes(labels.mapToPair(t -> new Tuple2<>(t._2(), 1L)).reduceByKey(partitioner, Long::sum).values(),
+                "near", counters);
+        counters.put("near.clusters", sizes.clusters());
         counters.put("near.rounds", (long) cc.rounds());
         LOG.info("near-duplicates: {} candidate pairs, {} above Jaccard {}, {} clusters in {} rounds",
-                candidatePairs, verified, threshold, counters.get("near.clusters"), cc.rounds());
-        return labels.filter(t -> !t._1().equals(t._2())).mapToPair(t -> new Tuple2<>(t._1(), NEAR));
+                candidatePairs, verified, threshold, sizes.clusters(), cc.rounds());
+        return new Clusters(labels, sizes.drops());
     }
 
     private static JavaPairRDD<Long, String> none(org.apache.spark.SparkContext sc) {
         return JavaPairRDD.fromJavaRDD(JavaSparkContext.fromSparkContext(sc).<Tuple2<Long, String>>emptyRDD());
     }
 
+    /** Duplicate clusters (groups of two or more documents), and the documents they drop: all but one each. */
+    record Sizes(long clusters, long documents) {
+        long drops() {
+            return documents - clusters;
+        }
+    }
+
     /**
-     * Counts duplicate clusters (groups of two or more documents) by size, in power-of-two
-     * buckets: {@code <kind>.cluster-size.2}, {@code .3-4}, {@code .5-8}, ... Only the bucket
-     * counts reach the driver.
+     * Counts duplicate clusters by size, in power-of-two buckets: {@code <kind>.cluster-size.2},
+     * {@code .3-4}, {@code .5-8}, ... Only the bucket counts and sums reach the driver.
      *
      * @param sizes one value per group: its size
-     * @return the number of clusters
      */
-    static long clusterSizes(JavaRDD<Long> sizes, String kind, Map<String, Long> counters) {
-        Map<Integer, Long> byBits = sizes.filter(n -> n > 1)
-                .map(n -> 64 - Long.numberOfLeadingZeros(n - 1))   // bits of size - 1: exact, unlike log2
-                .countByValue();
+    static Sizes clusterSizes(JavaRDD<Long> sizes, String kind, Map<String, Long> counters) {
+        Map<Integer, long[]> byBits = sizes.filter(n -> n > 1)
+                .mapToPair(n -> new Tuple2<>(64 - Long.numberOfLeadingZeros(n - 1), new long[] {1, n}))   // bits of size - 1: exact, unlike log2
+                .reduceByKey((x, y) -> new long[] {x[0] + y[0], x[1] + y[1]})
+                .collectAsMap();
         long clusters = 0;
-        for (var e : new java.util.TreeMap<>(byBits).entrySet()) {
-            counters.put(kind + ".cluster-size." + sizeBucket(e.getKey()), e.getValue());
-            clusters += e.getValue();
+        long documents = 0;
+        for (var e : new TreeMap<>(byBits).entrySet()) {
+            counters.put(kind + ".cluster-size." + sizeBucket(e.getKey()), e.getValue()[0]);
+            clusters += e.getValue()[0];
+            documents += e.getValue()[1];
         }
-        return clusters;
+        return new Sizes(clusters, documents);
     }
 
     /** Sizes (2^(bits-1), 2^bits]: "2", "3-4", "5-8", ... */

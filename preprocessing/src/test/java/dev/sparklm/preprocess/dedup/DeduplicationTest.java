@@ -201,18 +201,24 @@ class DeduplicationTest {
         assertTrue(counts.get("near.clusters") > 10 && counts.keySet().stream().anyMatch(k -> k.startsWith("exact.")),
                 "the corpus has both kinds of clusters: " + counts);
 
-        Deduplication.Result result = Deduplication.run(pairs(rows), o, 4);
-        Map<Long, String> drops = new TreeMap<>();
-        result.drops().collect().forEach(x -> drops.put(x._1(), x._2()));
-        Map<String, Long> byReason = new TreeMap<>();
-        drops.values().forEach(reason -> byReason.merge(reason, 1L, Long::sum));
-        assertEquals(byReason, result.byReason());
-        assertEquals(drops.size(), result.dropCount());
-        Map<String, Long> got = new TreeMap<>(result.counters());
-        assertTrue(got.remove("near.rounds") >= 1, result.counters().toString());
-        assertEquals(counts, got);
-        assertEquals(expected, drops);
-        result.release();
+        // Near-dedup's input without the exact copies: their keys broadcast, and (more than the
+        // limit) joined.
+        for (int broadcastLimit : new int[] {Deduplication.BROADCAST_DROPS, 0}) {
+            Deduplication.Result result = Deduplication.run(pairs(rows), o, 4, broadcastLimit);
+            List<Tuple2<Long, String>> collected = result.drops().collect();
+            Map<Long, String> drops = new TreeMap<>();
+            collected.forEach(x -> drops.put(x._1(), x._2()));
+            assertEquals(drops.size(), collected.size(), "each document dropped once");
+            Map<String, Long> byReason = new TreeMap<>();
+            drops.values().forEach(reason -> byReason.merge(reason, 1L, Long::sum));
+            assertEquals(byReason, result.byReason());
+            assertEquals(drops.size(), result.dropCount());
+            Map<String, Long> got = new TreeMap<>(result.counters());
+            assertTrue(got.remove("near.rounds") >= 1, result.counters().toString());
+            assertEquals(counts, got);
+            assertEquals(expected, drops);
+            result.release();
+        }
     }
 
     private static long find(Map<Long, Long> parent, long k) {
