@@ -25,6 +25,7 @@ public class Document implements Serializable {
     private String lang;
     private String meta;
     private String preview;
+    private boolean sampleCopy;
 
     public Document() {}
 
@@ -92,6 +93,29 @@ public class Document implements Serializable {
     /** Of a quarantined record: its first bytes as text, for a person to recognize it; else null. */
     public String getPreview() { return preview; }
     public void setPreview(String preview) { this.preview = preview; }
+
+    /**
+     * A copy of this dropped document, with at most {@code chars} of its text, that only
+     * dropped-sample/ reads (see {@link DroppedSamples}); every count skips it.
+     */
+    public Document sampleCopy(int chars) {
+        Document d = new Document();
+        d.key = key;
+        d.id = id;
+        d.source = source;
+        d.offset = offset;
+        d.text = text == null ? null : text.substring(0, Math.min(text.length(), chars));
+        d.drop = drop;
+        d.detail = detail;
+        d.split = split;
+        d.lang = lang;
+        d.meta = meta;
+        d.sampleCopy = true;
+        return d;
+    }
+
+    public boolean isSampleCopy() { return sampleCopy; }
+    public void setSampleCopy(boolean sampleCopy) { this.sampleCopy = sampleCopy; }
 
     /** This (quarantined) record with the start of its bytes as a preview. */
     public Document withPreview(byte[] bytes, int length) {

@@ -232,14 +232,18 @@ public final class PreprocessJob implements Callable<Integer> {
         ShardManifest write() {
             Configuration hadoop = sc.hadoopConfiguration();
             // Read, clean and filter in one pass over the input; nothing is removed yet, drops are
-            // marked. Cached as objects: every later phase reads it, and none changes it.
+            // marked (the dropped without their text, plus a few sample copies: DroppedSamples).
+            // Cached as objects: every later phase reads it, and none changes it.
             StageCounters counters = new StageCounters();
             sc.sc().register(counters, "preprocess stage counters");
             DocumentPipeline pipeline = new DocumentPipeline(cfg.stages());
-            JavaRDD<Document> processed = pipeline.apply(read(), counters).map(PreprocessJob::keepSampleOfDroppedText)
+            int sampleSize = cfg.droppedSampleSize();
+            JavaRDD<Document> processed = pipeline.apply(read(), counters)
+                    .mapPartitions(docs -> DroppedSamples.strip(docs, sampleSize, SAMPLE_CHARS), true)
                     .persist(StorageLevel.MEMORY_AND_DISK());
             // Materialized by counting its documents per drop reason (KEPT for those kept).
-            Map<String, Long> firstPass = processed.map(d -> d.kept() ? KEPT : d.getDrop()).countByValue();
+            Map<String, Long> firstPass = processed.filter(d -> !d.isSampleCopy()).map(d -> d.kept() ? KEPT : d.getDrop())
+                    .countByValue();
             long records = firstPass.values().stream().mapToLong(Long::longValue).sum();
             // Read now: a later job that recomputes lost cached partitions would add them again.
             Map<String, Long> stageCounts = counters.value();
@@ -367,13 +371,15 @@ public final class PreprocessJob implements Callable<Integer> {
             ParquetOutput.writeRecords(processed.filter(Document::quarantined).map(d -> new Object[] {
                     d.getDrop().substring(from, Math.min(d.getDrop().length(), from + 100)), d.getSource(), d.getOffset(),
                     d.getDetail(), d.getPreview()}).coalesce(1), QUARANTINE_SCHEMA, new Path(dir, QUARANTINE_DIR), sc.hadoopConfiguration());
-            // The filters' drops are marked on the documents, dedup's are (key, reason) pairs.
-            JavaPairRDD<String, Long> dropped = processed.filter(d -> !d.kept() && !d.quarantined())
+            // The filters' drops: the partitions' sample copies (their smallest keys per reason).
+            // Dedup's: (key, reason) pairs of kept documents.
+            JavaPairRDD<String, Long> dropped = processed.filter(Document::isSampleCopy)
                     .mapToPair(d -> new Tuple2<>(d.getDrop(), d.getKey()))
                     .union(dedupDrops.mapToPair(t -> new Tuple2<>(t._2(), t._1())));
             Map<Long, String> chosen = firstKeysPerReason(dropped, cfg.droppedSampleSize());
             Broadcast<Map<Long, String>> shared = sc.broadcast(chosen);
-            ParquetOutput.writeRecords(processed.filter(d -> shared.value().containsKey(d.getKey())).map(d -> new Object[] {
+            ParquetOutput.writeRecords(processed.filter(d -> (d.isSampleCopy() || d.kept())
+                    && shared.value().containsKey(d.getKey())).map(d -> new Object[] {
                     shared.value().get(d.getKey()), d.getId(), d.getSource(), d.getOffset(), d.getLang(), d.getMeta(),
                     d.getText() == null ? null : d.getText().substring(0, Math.min(d.getText().length(), SAMPLE_CHARS))})
                     .coalesce(1), SAMPLE_SCHEMA, new Path(dir, SAMPLE_DIR), sc.hadoopConfiguration());
@@ -413,18 +419,6 @@ public final class PreprocessJob implements Callable<Integer> {
         if (keys.size() > n) {
             keys.pollLast();
         }
-    }
-
-    /**
-     * A document the filters dropped keeps only the start of its text that dropped-sample/ may
-     * show: nothing after the filters reads the rest, and carrying it meant caching and
-     * re-reading the whole corpus (most of it, on web text) in every later phase.
-     */
-    static Document keepSampleOfDroppedText(Document d) {
-        if (!d.kept() && d.getText() != null && d.getText().length() > SAMPLE_CHARS) {
-            d.setText(d.getText().substring(0, SAMPLE_CHARS));
-        }
-        return d;
     }
 
     /** The documents the filters and dedup kept, in their partitions' order while dedup's drops are few (see {@link Deduplication#without}). */

@@ -402,6 +402,66 @@ class PreprocessJobTest {
     }
 
     /**
+     * dropped-sample/ through the whole job: the 3 smallest keys of each reason among 300 files
+     * read in 8 partitions, a filter's drops (whose text the cache no longer holds) and dedup's,
+     * with the start of their text.
+     */
+    @Test
+    void droppedSampleHoldsEachReasonsSmallestKeysAcrossPartitions() throws IOException {
+        Path in = Files.createDirectories(tmp.resolve("many"));
+        java.util.Random r = new java.util.Random(8);
+        Map<String, String> reasonOf = new HashMap<>();   // file name -> reason, for the dropped
+        Map<String, String> textOf = new HashMap<>();
+        String previous = null;
+        for (int i = 0; i < 300; i++) {
+            String name = String.format("doc-%03d.txt", i);
+            String text;
+            if (i % 3 == 0) {
+                text = "tiny " + i;
+                reasonOf.put(name, "length:too-short");
+            } else if (i % 3 == 1) {
+                StringBuilder b = new StringBuilder("Document " + i + " is about");
+                for (int w = 0; w < 40; w++) {
+                    b.append(" word").append(r.nextInt(100_000));
+                }
+                text = b.append('.').toString();
+            } else {
+                text = previous;   // an exact copy of the one before: the larger key of the two goes
+            }
+            Files.writeString(in.resolve(name), text);
+            textOf.put(name, text);
+            previous = text;
+        }
+        Path out = tmp.resolve("out");
+        PreprocessJob.run(LocalSpark.get(), config(in, out, Map.of("input-format", "file", "filters.min-document-chars", "40",
+                "dedup.near.enabled", "false", "report.dropped-sample-size", "3", "split.validation-fraction", "0.2")));
+
+        List<Row> sample = LocalSpark.get().read().parquet(out.resolve("dropped-sample").toString()).collectAsList();
+        String someSource = sample.get(0).getAs("source");
+        String prefix = someSource.substring(0, someSource.lastIndexOf('/') + 1);
+        for (int i = 2; i < 300; i += 3) {   // of each pair of copies, the one with the larger key goes
+            String a = String.format("doc-%03d.txt", i - 1);
+            String b = String.format("doc-%03d.txt", i);
+            boolean firstGoes = Document.keyOf(prefix + a, 0) > Document.keyOf(prefix + b, 0);
+            reasonOf.put(firstGoes ? a : b, "dedup:exact-duplicate");
+        }
+        Map<String, java.util.TreeMap<Long, String>> byReason = new java.util.TreeMap<>();
+        reasonOf.forEach((name, reason) -> byReason.computeIfAbsent(reason, x -> new java.util.TreeMap<>())
+                .put(Document.keyOf(prefix + name, 0), name));
+        Map<String, String> expected = new java.util.TreeMap<>();   // file name -> reason
+        byReason.forEach((reason, keys) -> keys.values().stream().limit(3).forEach(name -> expected.put(name, reason)));
+
+        Map<String, String> got = new java.util.TreeMap<>();
+        for (Row row : sample) {
+            String name = row.<String>getAs("source").substring(prefix.length());
+            got.put(name, row.getAs("reason"));
+            assertEquals(textOf.get(name), row.getAs("text"), name);
+        }
+        assertEquals(6, sample.size());
+        assertEquals(expected, got);
+    }
+
+    /**
      * Dedup's drops applied to the documents: broadcast (a few) or joined by key (many), the same
      * survivors, in the broadcast case in their partitions' order; the counts per reason move
      * dedup's drops out of "kept".
