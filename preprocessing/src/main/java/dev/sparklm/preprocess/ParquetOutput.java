@@ -65,9 +65,21 @@ final class ParquetOutput {
         write(windows, WindowWriter.class, WINDOWS, dir, hadoop);
     }
 
-    /** Records whose values are Strings or Longs (or null), in the order of {@code schema}'s fields. */
+    /**
+     * Records whose values are Strings or Longs (or null), in the order of {@code schema}'s
+     * fields, as one file (a report's few rows).
+     */
     static void writeRecords(JavaRDD<Object[]> records, MessageType schema, Path dir, Configuration hadoop) {
-        write(records, RecordWriter.class, schema, dir, hadoop);
+        write(onePartition(records), RecordWriter.class, schema, dir, hadoop);
+    }
+
+    /**
+     * The rows in one partition, through a shuffle: {@code coalesce(1)} would make one task whose
+     * description holds every input partition, and a partition of the whole-file readers lists its
+     * files (4 MB for 55,701 files: a task past Spark's message limit at a few million).
+     */
+    static <T> JavaRDD<T> onePartition(JavaRDD<T> rows) {
+        return rows.repartition(1);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -370,7 +370,7 @@ public final class PreprocessJob implements Callable<Integer> {
             int from = QUARANTINE.length();
             ParquetOutput.writeRecords(processed.filter(Document::quarantined).map(d -> new Object[] {
                     d.getDrop().substring(from, Math.min(d.getDrop().length(), from + 100)), d.getSource(), d.getOffset(),
-                    d.getDetail(), d.getPreview()}).coalesce(1), QUARANTINE_SCHEMA, new Path(dir, QUARANTINE_DIR), sc.hadoopConfiguration());
+                    d.getDetail(), d.getPreview()}), QUARANTINE_SCHEMA, new Path(dir, QUARANTINE_DIR), sc.hadoopConfiguration());
             // The filters' drops: the partitions' sample copies (their smallest keys per reason).
             // Dedup's: (key, reason) pairs of kept documents.
             JavaPairRDD<String, Long> dropped = processed.filter(Document::isSampleCopy)
@@ -381,8 +381,8 @@ public final class PreprocessJob implements Callable<Integer> {
             ParquetOutput.writeRecords(processed.filter(d -> (d.isSampleCopy() || d.kept())
                     && shared.value().containsKey(d.getKey())).map(d -> new Object[] {
                     shared.value().get(d.getKey()), d.getId(), d.getSource(), d.getOffset(), d.getLang(), d.getMeta(),
-                    d.getText() == null ? null : d.getText().substring(0, Math.min(d.getText().length(), SAMPLE_CHARS))})
-                    .coalesce(1), SAMPLE_SCHEMA, new Path(dir, SAMPLE_DIR), sc.hadoopConfiguration());
+                    d.getText() == null ? null : d.getText().substring(0, Math.min(d.getText().length(), SAMPLE_CHARS))}),
+                    SAMPLE_SCHEMA, new Path(dir, SAMPLE_DIR), sc.hadoopConfiguration());
             shared.unpersist();
         }
     }

@@ -77,6 +77,24 @@ class ParquetOutputTest {
         assertEquals(written, read);
     }
 
+    /**
+     * A report's one partition does not carry its input's partitions: a whole-file reader's
+     * partition lists its files, and a coalesced task held every list.
+     */
+    @Test
+    void onePartitionDoesNotCarryTheInputsPartitions() throws IOException {
+        List<String> bulky = IntStream.range(0, 16).mapToObj(i -> "p".repeat(200_000) + i).toList();
+        JavaRDD<String> input = sc(LocalSpark.get()).parallelize(bulky, 16);
+        org.apache.spark.Partition[] parts = ParquetOutput.onePartition(input.filter(s -> s.endsWith("3"))).rdd().partitions();
+        assertEquals(1, parts.length);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(parts[0]);
+        }
+        assertTrue(bytes.size() < 10_000, "the partition is " + bytes.size() + " bytes");
+        assertEquals(List.of(bulky.get(3), bulky.get(13)), ParquetOutput.onePartition(input.filter(s -> s.endsWith("3"))).collect());
+    }
+
     @Test
     void anExistingDirectoryIsNotWrittenInto() throws IOException {
         SparkSession spark = LocalSpark.get();
