@@ -13,7 +13,6 @@ import opennlp.tools.langdetect.LanguageDetectorModel;
 import opennlp.tools.ml.maxent.GISModel;
 import opennlp.tools.ml.model.Context;
 import opennlp.tools.util.normalizer.EmojiCharSequenceNormalizer;
-import opennlp.tools.util.normalizer.NumberCharSequenceNormalizer;
 import opennlp.tools.util.normalizer.ShrinkCharSequenceNormalizer;
 import opennlp.tools.util.normalizer.UrlCharSequenceNormalizer;
 
@@ -43,6 +42,11 @@ public final class NGramLanguageDetector {
     private static final class Scratch {
         final int[] seenIn;               // n-gram -> the call that last counted it
         final double[] sums;
+        // The model's answers for recent n-gram keys (direct-mapped; key 0 = empty): a text
+        // repeats most of its n-grams, and this small table stays in cache where the model's
+        // does not.
+        final long[] recentKeys = new long[RECENT];
+        final int[] recentIds = new int[RECENT];   // the n-gram's index, or -1: not in the model
         int call;
 
         Scratch(int grams, int languages) {
@@ -50,6 +54,8 @@ public final class NGramLanguageDetector {
             sums = new double[languages];
         }
     }
+
+    private static final int RECENT = 1 << 13;
 
     /** For models made by OpenNLP's default factory with a GIS maximum-entropy model, as the published ones are. */
     public NGramLanguageDetector(LanguageDetectorModel model) {
@@ -118,11 +124,21 @@ public final class NGramLanguageDetector {
         Arrays.fill(sums, logPrior);
         for (int i = 0; i < chars.length; i++) {
             for (int n = 1; n <= MAX_GRAM && i + n <= chars.length; n++) {
-                int slot = slot(key(chars, i, n));
-                if (keys[slot] == 0) {
+                long key = key(chars, i, n);
+                int hash = (int) Hashing.fmix64(key);
+                int r = hash & (RECENT - 1);
+                int gram;
+                if (s.recentKeys[r] == key) {
+                    gram = s.recentIds[r];
+                } else {
+                    int slot = slot(key, hash);
+                    gram = keys[slot] == 0 ? -1 : ids[slot];
+                    s.recentKeys[r] = key;
+                    s.recentIds[r] = gram;
+                }
+                if (gram < 0) {
                     continue;   // not in the model: OpenNLP's look-up finds nothing either
                 }
-                int gram = ids[slot];
                 if (s.seenIn[gram] == s.call) {
                     continue;   // OpenNLP counts each distinct n-gram once
                 }
@@ -150,7 +166,9 @@ public final class NGramLanguageDetector {
      * The normalizers of {@code LanguageDetectorFactory.getContextGenerator()}, in its order, each
      * skipped where a scan shows its patterns cannot match (each pattern's regex engine otherwise
      * tries every position): the emoji class, as OpenNLP writes it, is '-' and everything from
-     * U+D83C up; URLs start "http" and mail addresses hold '@'; numbers are ASCII digits.
+     * U+D83C up; URLs start "http" and mail addresses hold '@'. The number and shrink normalizers,
+     * which most texts need, are scans that give what their regexes give (they were a third of
+     * the detector's time on short documents).
      */
     static CharSequence normalize(CharSequence text) {
         CharSequence s = text;
@@ -161,16 +179,114 @@ public final class NGramLanguageDetector {
             s = UrlCharSequenceNormalizer.getInstance().normalize(s);
         }
         s = twitter(s);
-        if (any(s, c -> c >= '0' && c <= '9')) {
-            s = NumberCharSequenceNormalizer.getInstance().normalize(s);
+        s = numbers(s);
+        return shrink(s);
+    }
+
+    /** {@code NumberCharSequenceNormalizer}: each run of ASCII digits ({@code \d+}) becomes a space. */
+    static CharSequence numbers(CharSequence s) {
+        StringBuilder out = null;
+        int copied = 0;
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            if (isDigit(s.charAt(i))) {
+                int end = i + 1;
+                while (end < n && isDigit(s.charAt(end))) {
+                    end++;
+                }
+                if (out == null) {
+                    out = new StringBuilder(n);
+                }
+                out.append(s, copied, i).append(' ');
+                copied = end;
+                i = end - 1;
+            }
         }
-        return ShrinkCharSequenceNormalizer.getInstance().normalize(s);
+        return out == null ? s : out.append(s, copied, n).toString();
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /**
+     * {@code ShrinkCharSequenceNormalizer}: runs of two or more {@code \s} (ASCII whitespace)
+     * become a space; then a character that is no line terminator followed by two or more equal to
+     * it, ASCII letters in either case ({@code (.)\1{2,}} with CASE_INSENSITIVE), becomes that
+     * character twice; then {@code trim()}. A text with a surrogate goes to OpenNLP's normalizer:
+     * its '.' reads a code point.
+     */
+    static String shrink(CharSequence text) {
+        int n = text.length();
+        char[] spaced = new char[n];
+        int m = 0;
+        for (int i = 0; i < n; ) {
+            char c = text.charAt(i);
+            if (Character.isSurrogate(c)) {
+                return ShrinkCharSequenceNormalizer.getInstance().normalize(text).toString();
+            }
+            if (isRegexSpace(c)) {
+                int end = i + 1;
+                while (end < n && isRegexSpace(text.charAt(end))) {
+                    end++;
+                }
+                if (end - i >= 2) {
+                    spaced[m++] = ' ';
+                    i = end;
+                    continue;
+                }
+            }
+            spaced[m++] = c;
+            i++;
+        }
+        char[] out = new char[m];
+        int k = 0;
+        for (int i = 0; i < m; ) {
+            char c = spaced[i];
+            int end = i + 1;
+            if (!isLineTerminator(c)) {
+                int lower = asciiLower(c);
+                while (end < m && asciiLower(spaced[end]) == lower) {
+                    end++;
+                }
+            }
+            if (end - i >= 3) {
+                out[k++] = c;
+                out[k++] = c;
+                i = end;
+            } else {
+                out[k++] = c;
+                i++;
+            }
+        }
+        int from = 0;
+        while (from < k && out[from] <= ' ') {
+            from++;
+        }
+        while (k > from && out[k - 1] <= ' ') {
+            k--;
+        }
+        return new String(out, from, k - from);
+    }
+
+    /** {@code \s} without UNICODE_CHARACTER_CLASS. */
+    private static boolean isRegexSpace(char c) {
+        return c == ' ' || (c >= '\t' && c <= '\r');
+    }
+
+    /** What {@code .} does not match without DOTALL or UNIX_LINES. */
+    private static boolean isLineTerminator(char c) {
+        return c == '\n' || c == '\r' || c == '\u0085' || (c | 1) == '\u2029';
+    }
+
+    /** The regex package's case folding without UNICODE_CASE: A-Z only. */
+    private static int asciiLower(char c) {
+        return c >= 'A' && c <= 'Z' ? c + 0x20 : c;
     }
 
     // TwitterCharSequenceNormalizer's patterns (its regexes and flags, applied in its order).
     private static final Pattern HASH_USER = Pattern.compile("[#@]\\S+");
     private static final Pattern RETWEET = Pattern.compile("\\b(rt[ :])+", Pattern.CASE_INSENSITIVE);
-    private static final Pattern FACE = Pattern.compile("[:;x]-?[()dop]", Pattern.CASE_INSENSITIVE);
     private static final Pattern LAUGH = Pattern.compile("([hj])+([aieou])+(\\1+\\2+)+", Pattern.CASE_INSENSITIVE);
 
     /**
@@ -186,11 +302,42 @@ public final class NGramLanguageDetector {
         if (mayRetweet(s)) {
             s = RETWEET.matcher(s).replaceAll(" ");
         }
-        s = FACE.matcher(s).replaceAll(" ");
+        s = faces(s);
         if (mayLaugh(s)) {
             s = LAUGH.matcher(s).replaceAll("$1$2$1$2");
         }
         return s;
+    }
+
+    /**
+     * {@code FACE.matcher(s).replaceAll(" ")} as one scan: ':', ';' or an x (either case), an
+     * optional '-', then one of ( ) d o p (either case) become a space.
+     */
+    static CharSequence faces(CharSequence s) {
+        StringBuilder out = null;
+        int copied = 0;
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c != ':' && c != ';' && (c | 0x20) != 'x') {
+                continue;
+            }
+            int mouth = i + 1 < n && s.charAt(i + 1) == '-' ? i + 2 : i + 1;
+            if (mouth < n && isMouth(s.charAt(mouth))) {
+                if (out == null) {
+                    out = new StringBuilder(n);
+                }
+                out.append(s, copied, i).append(' ');
+                copied = mouth + 1;
+                i = mouth;
+            }
+        }
+        return out == null ? s : out.append(s, copied, n).toString();
+    }
+
+    private static boolean isMouth(char c) {
+        int lower = c | 0x20;
+        return c == '(' || c == ')' || lower == 'd' || lower == 'o' || lower == 'p';
     }
 
     /** Whether {@code s} holds "rt" then ' ' or ':' (any case): every match of RETWEET does. */
@@ -258,7 +405,11 @@ public final class NGramLanguageDetector {
     }
 
     private int slot(long key) {
-        int i = (int) Hashing.fmix64(key) & mask;
+        return slot(key, (int) Hashing.fmix64(key));
+    }
+
+    private int slot(long key, int hash) {
+        int i = hash & mask;
         while (keys[i] != 0 && keys[i] != key) {
             i = (i + 1) & mask;
         }
