@@ -65,7 +65,7 @@ public final class BoundedTextInputFormat extends FileInputFormat<LongWritable, 
         public void initialize(InputSplit genericSplit, TaskAttemptContext context) throws IOException {
             FileSplit split = (FileSplit) genericSplit;
             Configuration conf = context.getConfiguration();
-            keep = (int) Math.min(Integer.MAX_VALUE - 64L, conf.getLong(MAX_RECORD_BYTES, 16L << 20) + 1);
+            keep = recordLimit(conf);
             paragraphs = conf.getBoolean(PARAGRAPHS, false);
             Path file = split.getPath();
             FSDataInputStream in;

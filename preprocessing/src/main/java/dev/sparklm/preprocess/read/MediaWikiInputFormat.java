@@ -40,8 +40,6 @@ import org.apache.hadoop.mapreduce.lib.input.UncompressedSplitLineReader;
  */
 public final class MediaWikiInputFormat extends FileInputFormat<LongWritable, Text> {
     static final byte[] PAGE = "<page>".getBytes(StandardCharsets.US_ASCII);
-    /** Bytes a record keeps (one more marks it as too long). */
-    public static final String MAX_RECORD_BYTES = BoundedTextInputFormat.MAX_RECORD_BYTES;
 
     @Override
     protected boolean isSplitable(JobContext context, Path file) {
@@ -68,7 +66,7 @@ public final class MediaWikiInputFormat extends FileInputFormat<LongWritable, Te
         public void initialize(InputSplit genericSplit, TaskAttemptContext context) throws IOException {
             FileSplit split = (FileSplit) genericSplit;
             Configuration conf = context.getConfiguration();
-            keep = (int) Math.min(Integer.MAX_VALUE - 64L, conf.getLong(MAX_RECORD_BYTES, 16L << 20) + 1);
+            keep = recordLimit(conf);
             start = split.getStart();
             end = start + split.getLength();
             Path file = split.getPath();
