@@ -86,19 +86,17 @@ final class TokenizerTraining {
         LOG.info("BPE: {} distinct chunks (seen at least {} times) reached the driver in {} s", counts.size(), floor,
                 String.format("%.1f", (System.nanoTime() - start) / 1e9));
         long trainStart = System.nanoTime();
-        int wanted = o.vocabSize() - 256 - o.specialTokens().size();
         Tokenizer t = BpeTrainer.train(counts, new BpeTrainer.Options(o.vocabSize(), o.minPairFrequency(),
                 o.specialTokens(), pre), (done, total) -> {
                     if (done % 2000 == 0 || done == total) {
                         LOG.info("BPE: {}/{} merges", done, total);
                     }
                 });
-        int asked = wanted + 256 + o.specialTokens().size();
         String seconds = String.format("%.1f", (System.nanoTime() - trainStart) / 1e9);
-        if (t.vocabSize() < asked) {
+        if (t.vocabSize() < o.vocabSize()) {
             // Every pair left occurs fewer than min-pair-frequency times: the corpus is too small for the vocabulary.
             LOG.warn("BPE: a vocabulary of {}, not the {} of tokenizer.bpe.vocab-size: no pair left occurs at least {} times in "
-                    + "the training split (a larger corpus, or a smaller vocabulary); {} s", t.vocabSize(), asked,
+                    + "the training split (a larger corpus, or a smaller vocabulary); {} s", t.vocabSize(), o.vocabSize(),
                     o.minPairFrequency(), seconds);
         } else {
             LOG.info("BPE: learned merges for a vocabulary of {} in {} s", t.vocabSize(), seconds);
