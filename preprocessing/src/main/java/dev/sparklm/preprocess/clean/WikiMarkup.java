@@ -2,6 +2,7 @@ package dev.sparklm.preprocess.clean;
 
 import dev.sparklm.preprocess.Document;
 import dev.sparklm.preprocess.DocumentStage;
+import dev.sparklm.preprocess.RegexChars;
 import dev.sparklm.preprocess.StageCounters;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -102,11 +103,7 @@ public final class WikiMarkup implements DocumentStage {
         for (int k = 0; k < chars.length(); k++) {
             char c = chars.charAt(k);
             for (int i = s.indexOf(c); i >= 0; i = s.indexOf(c, i + 1)) {
-                if (i == 0) {
-                    return true;
-                }
-                char before = s.charAt(i - 1);
-                if (before == '\n' || before == '\r' || before == '\u0085' || before == '\u2028' || before == '\u2029') {
+                if (i == 0 || RegexChars.isLineTerminator(s.charAt(i - 1))) {
                     return true;
                 }
             }

@@ -1,5 +1,6 @@
 package dev.sparklm.preprocess.dedup;
 
+import dev.sparklm.preprocess.RegexChars;
 import java.io.Serializable;
 import java.util.Locale;
 
@@ -58,12 +59,12 @@ public final class MinHash implements Serializable {
         int i = 0;
         int length = text.length();
         while (i < length) {
-            while (i < length && isRegexSpace(text.charAt(i))) {
+            while (i < length && RegexChars.isSpace(text.charAt(i))) {
                 i++;
             }
             int start = i;
             int hash = 0;   // String.hashCode of the word
-            while (i < length && !isRegexSpace(text.charAt(i))) {
+            while (i < length && !RegexChars.isSpace(text.charAt(i))) {
                 hash = 31 * hash + text.charAt(i);
                 i++;
             }
@@ -75,11 +76,6 @@ public final class MinHash implements Serializable {
             }
         }
         return java.util.Arrays.copyOf(out, n);
-    }
-
-    /** {@code \s} of java.util.regex without UNICODE_CHARACTER_CLASS. */
-    private static boolean isRegexSpace(char c) {
-        return c == ' ' || (c >= '\t' && c <= '\r');   // \t \n \u000B \f \r
     }
 
     /** The share of positions where two signatures agree: the Jaccard estimate. */

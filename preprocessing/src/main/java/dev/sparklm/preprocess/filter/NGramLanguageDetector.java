@@ -1,6 +1,7 @@
 package dev.sparklm.preprocess.filter;
 
 import dev.sparklm.io.Hashing;
+import dev.sparklm.preprocess.RegexChars;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -225,9 +226,9 @@ public final class NGramLanguageDetector {
             if (Character.isSurrogate(c)) {
                 return ShrinkCharSequenceNormalizer.getInstance().normalize(text).toString();
             }
-            if (isRegexSpace(c)) {
+            if (RegexChars.isSpace(c)) {
                 int end = i + 1;
-                while (end < n && isRegexSpace(text.charAt(end))) {
+                while (end < n && RegexChars.isSpace(text.charAt(end))) {
                     end++;
                 }
                 if (end - i >= 2) {
@@ -244,7 +245,7 @@ public final class NGramLanguageDetector {
         for (int i = 0; i < m; ) {
             char c = spaced[i];
             int end = i + 1;
-            if (!isLineTerminator(c)) {
+            if (!RegexChars.isLineTerminator(c)) {
                 int lower = asciiLower(c);
                 while (end < m && asciiLower(spaced[end]) == lower) {
                     end++;
@@ -267,16 +268,6 @@ public final class NGramLanguageDetector {
             k--;
         }
         return new String(out, from, k - from);
-    }
-
-    /** {@code \s} without UNICODE_CHARACTER_CLASS. */
-    private static boolean isRegexSpace(char c) {
-        return c == ' ' || (c >= '\t' && c <= '\r');
-    }
-
-    /** What {@code .} does not match without DOTALL or UNIX_LINES. */
-    private static boolean isLineTerminator(char c) {
-        return c == '\n' || c == '\r' || c == '\u0085' || (c | 1) == '\u2029';
     }
 
     /** The regex package's case folding without UNICODE_CASE: A-Z only. */
