@@ -3,11 +3,7 @@ package dev.sparklm.preprocess.filter;
 import dev.sparklm.io.Hashing;
 import dev.sparklm.preprocess.Document;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 
 /**
  * Gopher's repetition rules (Rae et al. 2021, table A1; DataTrove's GopherRepetitionFilter):
@@ -37,20 +33,23 @@ public final class GopherRepetitionFilter extends DocumentRule {
 
     @Override
     public String check(String text) {
-        String r = duplicates(splitAtNewlines(text, 2), o.maxDupParagraphFraction(), o.maxDupParagraphCharFraction(), "paragraph");
+        LongLongTable table = new LongLongTable();
+        String r = duplicates(text, 2, o.maxDupParagraphFraction(), o.maxDupParagraphCharFraction(), "paragraph", table);
         if (r == null) {
-            r = duplicates(splitAtNewlines(text, 1), o.maxDupLineFraction(), o.maxDupLineCharFraction(), "line");
+            r = duplicates(text, 1, o.maxDupLineFraction(), o.maxDupLineCharFraction(), "line", table);
         }
-        return r == null ? ngrams(text) : r;
+        return r == null ? ngrams(text, table) : r;
     }
 
     /**
-     * {@code text.split("\n{min,}")} without the regex (whose matcher tried every position: a tenth
-     * of the stages' time): the pieces between runs of at least {@code min} newlines, trailing
-     * empty pieces dropped, a leading one kept.
+     * Too many of the pieces of {@code text.split("\n{min,}")}, stripped, empty ones skipped,
+     * repeat an earlier piece (or too many of their characters do). Read in place: each piece's
+     * stripped span is hashed (64 bits, as the words are), not copied into a set of strings.
      */
-    static String[] splitAtNewlines(String text, int min) {
-        List<String> pieces = new ArrayList<>();
+    private static String duplicates(String text, int min, double maxFraction, double maxCharFraction, String what,
+                                     LongLongTable seen) {
+        seen.reset(64);
+        long[] counts = new long[4];   // pieces, repeated pieces, their characters, the repeated ones'
         int pieceStart = 0;
         int i = 0;
         while ((i = text.indexOf('\n', i)) >= 0) {
@@ -59,59 +58,55 @@ public final class GopherRepetitionFilter extends DocumentRule {
                 i++;
             }
             if (i - run >= min) {
-                pieces.add(text.substring(pieceStart, run));
+                countPiece(text, pieceStart, run, seen, counts);
                 pieceStart = i;
             }
         }
-        if (pieceStart == 0) {
-            return new String[] {text};   // no separator: the text itself, as String.split gives
-        }
-        pieces.add(text.substring(pieceStart));
-        int n = pieces.size();
-        while (n > 0 && pieces.get(n - 1).isEmpty()) {
-            n--;
-        }
-        return pieces.subList(0, n).toArray(new String[0]);
-    }
-
-    /** Too many pieces (or too many of their characters) repeat an earlier piece. */
-    private static String duplicates(String[] pieces, double maxFraction, double maxCharFraction, String what) {
-        Set<String> seen = new HashSet<>();
-        int n = 0;
-        int dup = 0;
-        long chars = 0;
-        long dupChars = 0;
-        for (String p : pieces) {
-            String s = p.strip();
-            if (s.isEmpty()) {
-                continue;
-            }
-            n++;
-            chars += s.length();
-            if (!seen.add(s)) {
-                dup++;
-                dupChars += s.length();
-            }
-        }
+        countPiece(text, pieceStart, text.length(), seen, counts);
+        long n = counts[0];
         if (n == 0) {
             return null;
         }
-        if (dup > maxFraction * n) {
+        if (counts[1] > maxFraction * n) {
             return "duplicate-" + what + "s";
         }
-        if (dupChars > maxCharFraction * chars) {
+        if (counts[3] > maxCharFraction * counts[2]) {
             return "duplicate-" + what + "-chars";
         }
         return null;
     }
 
+    /** Counts the piece text[start, end) stripped of white space ({@link String#strip}'s), unless empty. */
+    private static void countPiece(String text, int start, int end, LongLongTable seen, long[] counts) {
+        while (start < end && Words.isWhitespace(text.charAt(start))) {
+            start++;
+        }
+        while (end > start && Words.isWhitespace(text.charAt(end - 1))) {
+            end--;
+        }
+        if (start == end) {
+            return;
+        }
+        counts[0]++;
+        counts[2] += end - start;
+        int s = seen.slot(Hashing.fmix64(Hashing.fnv1a(text, start, end)));
+        if (seen.value(s) != 0) {
+            counts[1]++;
+            counts[3] += end - start;
+        } else {
+            seen.setValue(s, 1);
+        }
+    }
+
     /**
-     * The n-gram rules over word hashes in one pass per n: an n-gram's hash extends the
-     * (n-1)-gram's at the same position by one word, and for n >= 6 only positions whose two
-     * (n-1)-grams both repeat are looked up (an n-gram that repeats contains two that do), so on
-     * ordinary text the 6- to 10-gram tables hold almost nothing.
+     * The n-gram rules over word hashes, one pass per n over the starts where the n-gram may
+     * repeat: an n-gram's hash extends the (n-1)-gram's at the same start by one word, and an
+     * n-gram that occurs twice is made of two (n-1)-grams that do (at its start and the next), so
+     * from n = 3 on only those starts are counted. The top n-gram is unchanged by this (if it
+     * occurs more than once, every occurrence is counted, in order), and ordinary text has few
+     * repeated 4-grams, so the 5- to 10-gram passes are short.
      */
-    private String ngrams(String text) {
+    private String ngrams(String text, LongLongTable table) {
         WordHashes words = WordHashes.of(text);
         int w = words.count;
         if (w < 2) {
@@ -120,28 +115,25 @@ public final class GopherRepetitionFilter extends DocumentRule {
         long[] hash = words.hash;
         int[] len = words.length;
         long total = words.chars;
-        long[] gram = Arrays.copyOf(hash, w);   // after step n: the n-gram hash at each start
-        LongIntTable table = new LongIntTable();
+        long[] gram = Arrays.copyOf(hash, w);   // the n-gram hash at each start still counted
         double[] top = o.topNgramFractions();
         double[] dupLimits = o.dupNgramFractions();
         int lastN = Math.min(w, Math.max(1 + top.length, 4 + dupLimits.length));
-        boolean[] repeats = null;   // whether the (n-1)-gram at each start occurs more than once
-        for (int n = 2; n <= lastN; n++) {
-            int starts = w - n + 1;
-            for (int i = 0; i < starts; i++) {
+        int[] starts = new int[w - 1];
+        for (int i = 0; i < starts.length; i++) {
+            starts[i] = i;
+        }
+        int count = starts.length;
+        for (int n = 2; n <= lastN && count > 0; n++) {
+            for (int k = 0; k < count; k++) {
+                int i = starts[k];
                 gram[i] = Hashing.fmix64(gram[i] * 31 + hash[i + n - 1]);
             }
+            byte[] repeated = new byte[w];   // 1 at the starts of n-grams that occur more than once
+            long counted = count(starts, count, gram, repeated, table);
+            int best = (int) (counted >>> 32);
+            int bestStart = (int) counted;
             if (n - 2 < top.length) {
-                table.reset(starts);
-                int best = 0;
-                int bestStart = 0;
-                for (int i = 0; i < starts; i++) {
-                    int c = table.increment(gram[i]);
-                    if (c > best) {
-                        best = c;
-                        bestStart = i;
-                    }
-                }
                 long gramChars = 0;
                 for (int k = bestStart; k < bestStart + n; k++) {
                     gramChars += len[k];
@@ -151,51 +143,97 @@ public final class GopherRepetitionFilter extends DocumentRule {
                 }
             }
             if (n >= 5 && n - 5 < dupLimits.length) {
-                boolean[] now = new boolean[w];
-                int[] candidates = candidates(n == 5 ? null : repeats, starts);
-                table.reset(candidates.length);
-                for (int i : candidates) {
-                    int s = table.slot(gram[i]);
-                    int first = table.value(s);   // 1 + the first start, negative once marked
-                    if (first == 0) {
-                        table.setValue(s, i + 1);
-                    } else {
-                        if (first > 0) {
-                            now[first - 1] = true;
-                            table.setValue(s, -first);
-                        }
-                        now[i] = true;
-                    }
-                }
                 long dupChars = 0;
                 int coveredUntil = 0;
                 for (int k = 0; k < w; k++) {
-                    if (now[k]) {
-                        coveredUntil = k + n;
-                    }
-                    if (k < coveredUntil) {
-                        dupChars += len[k];
-                    }
+                    coveredUntil = repeated[k] != 0 ? k + n : coveredUntil;
+                    dupChars += k < coveredUntil ? len[k] : 0;
                 }
                 if (dupChars > dupLimits[n - 5] * total) {
                     return "duplicate-" + n + "-grams";
                 }
-                repeats = now;
             }
+            // The (n+1)-grams that may repeat start where this n-gram and the next both repeat
+            // (without a branch: which do is as good as random). The last start has no next.
+            int next = 0;
+            for (int k = 0; k < count; k++) {
+                int i = starts[k];
+                starts[next] = i;
+                next += repeated[i] & repeated[i + 1];
+            }
+            count = next > 0 && starts[next - 1] + n >= w ? next - 1 : next;
         }
         return null;
     }
 
-    /** The starts whose n-gram may repeat: all, or where both (n-1)-grams in it repeat. */
-    private static int[] candidates(boolean[] repeats, int starts) {
-        int[] out = new int[starts];
-        int c = 0;
-        for (int i = 0; i < starts; i++) {
-            if (repeats == null || (repeats[i] && repeats[i + 1])) {
-                out[c++] = i;
+    /** Below this many n-grams a round counts them in one table; above, in parts of about {@link #PART}. */
+    static final int PARTITION_ABOVE = 1 << 15;
+    static final int PART = 1 << 12;
+
+    /**
+     * Counts the n-grams at {@code starts[0, count)} (ascending), marks in {@code repeated} the
+     * starts of those that occur more than once, and returns the top count << 32 | the first start
+     * at which an n-gram reached it. Many n-grams are first dealt into parts by their hashes' top
+     * bits, each counted in a table that fits the CPU's cache: one table for a long document's
+     * n-grams missed the cache on almost every look-up.
+     */
+    static long count(int[] starts, int count, long[] gram, byte[] repeated, LongLongTable table) {
+        if (count <= PARTITION_ABOVE) {
+            return countPart(starts, null, 0, count, gram, repeated, table);
+        }
+        int bits = 32 - Integer.numberOfLeadingZeros((count - 1) / PART);   // parts of about PART or fewer
+        int shift = 64 - bits;
+        int[] next = new int[(1 << bits) + 1];
+        for (int k = 0; k < count; k++) {
+            next[(int) (gram[starts[k]] >>> shift) + 1]++;
+        }
+        for (int p = 1; p < next.length; p++) {
+            next[p] += next[p - 1];
+        }
+        int[] bounds = next.clone();
+        int[] dealt = new int[count];   // starts, by part, ascending within each
+        long[] keys = new long[count];
+        for (int k = 0; k < count; k++) {
+            long g = gram[starts[k]];
+            int at = next[(int) (g >>> shift)]++;
+            dealt[at] = starts[k];
+            keys[at] = g;
+        }
+        long top = 0;
+        for (int p = 0; p + 1 < bounds.length; p++) {
+            long partTop = countPart(dealt, keys, bounds[p], bounds[p + 1], gram, repeated, table);
+            // The top count, and the earliest start that reached it in any part.
+            if (partTop >>> 32 > top >>> 32 || partTop >>> 32 == top >>> 32 && (int) partTop < (int) top) {
+                top = partTop;
             }
         }
-        return Arrays.copyOf(out, c);
+        return top;
+    }
+
+    /** {@link #count} for starts[from, to), whose n-gram hashes are keys[from, to) (or gram[start] if null). */
+    private static long countPart(int[] starts, long[] keys, int from, int to, long[] gram, byte[] repeated,
+                                  LongLongTable table) {
+        table.reset(to - from);
+        int best = 0;
+        int bestStart = 0;
+        for (int k = from; k < to; k++) {
+            int i = starts[k];
+            int s = table.slot(keys == null ? gram[i] : keys[k]);
+            long v = table.value(s);   // how often the n-gram occurred << 32 | the start of its first
+            int c = (int) (v >>> 32) + 1;
+            if (c == 1) {
+                table.setValue(s, 1L << 32 | i);
+            } else {
+                table.setValue(s, v + (1L << 32));
+                repeated[(int) v] = 1;   // the first occurrence's start
+                repeated[i] = 1;
+            }
+            if (c > best) {
+                best = c;
+                bestStart = i;
+            }
+        }
+        return (long) best << 32 | bestStart;
     }
 
     /** Whitespace-separated words (as {@link Words#of}) as 64-bit hashes and lengths, no substrings. */

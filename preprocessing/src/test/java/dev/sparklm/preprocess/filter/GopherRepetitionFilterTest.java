@@ -17,24 +17,6 @@ class GopherRepetitionFilterTest {
     final GopherRepetitionFilter filter = new GopherRepetitionFilter(DEFAULTS.gopherRepetition());
 
     @Test
-    void splitsAtNewlineRunsAsTheRegexDoes() {
-        Random random = new Random(11);
-        String alphabet = "ab \n\n\n\r\t";
-        List<String> texts = new ArrayList<>(List.of("", "\n", "\n\n", "a", "a\n", "\na", "a\n\n\nb\n"));
-        for (int i = 0; i < 20_000; i++) {
-            StringBuilder sb = new StringBuilder();
-            for (int c = random.nextInt(25); c > 0; c--) {
-                sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
-            }
-            texts.add(sb.toString());
-        }
-        for (String t : texts) {
-            assertEquals(List.of(t.split("\n\n+")), List.of(GopherRepetitionFilter.splitAtNewlines(t, 2)), t);
-            assertEquals(List.of(t.split("\n+")), List.of(GopherRepetitionFilter.splitAtNewlines(t, 1)), t);
-        }
-    }
-
-    @Test
     void keepsOrdinaryProse() {
         assertNull(filter.check(GOOD));
     }
@@ -80,6 +62,9 @@ class GopherRepetitionFilterTest {
             }
             List<String> words = new ArrayList<>();
             int length = 1 + random.nextInt(t % 10 == 0 ? 5000 : 300);
+            if (t % 300 == 0) {   // enough n-grams for the rounds that count in parts
+                length = GopherRepetitionFilter.PARTITION_ABOVE + random.nextInt(3 * GopherRepetitionFilter.PARTITION_ABOVE);
+            }
             while (words.size() < length) {
                 if (words.size() > 12 && random.nextInt(20) == 0) {   // copy an earlier run of words
                     int from = random.nextInt(words.size() - 10);
@@ -107,6 +92,49 @@ class GopherRepetitionFilterTest {
     }
 
     /**
+     * One round's count, in one table or dealt into parts, against its definition: the top count,
+     * the first start at which an n-gram reached it, and the starts of the n-grams seen twice or
+     * more. Random hashes from a few values (so they repeat, and in every part), at sizes on both
+     * sides of the partition threshold, counted at a random ascending subset of the starts.
+     */
+    @Test
+    void roundCountMatchesItsDefinitionInOneTableAndInParts() {
+        Random random = new Random(5);
+        int above = GopherRepetitionFilter.PARTITION_ABOVE;
+        for (int size : new int[] {1, 2, 100, above, above + 1, 3 * above + 7, 20 * GopherRepetitionFilter.PART * 16}) {
+            for (int distinct : new int[] {1, 7, size / 3 + 1, size * 4}) {
+                long[] gram = new long[size + 1];
+                long[] values = random.longs(distinct).toArray();
+                for (int i = 0; i < gram.length; i++) {
+                    gram[i] = values[random.nextInt(distinct)];
+                }
+                int[] starts = java.util.stream.IntStream.range(0, size + 1).filter(i -> random.nextInt(8) > 0).toArray();
+                int count = Math.min(starts.length, size);
+                Map<Long, Integer> counts = new HashMap<>();
+                int best = 0;
+                int bestStart = 0;
+                for (int k = 0; k < count; k++) {
+                    int c = counts.merge(gram[starts[k]], 1, Integer::sum);
+                    if (c > best) {
+                        best = c;
+                        bestStart = starts[k];
+                    }
+                }
+                byte[] expected = new byte[gram.length];
+                for (int k = 0; k < count; k++) {
+                    expected[starts[k]] = (byte) (counts.get(gram[starts[k]]) > 1 ? 1 : 0);
+                }
+                byte[] repeated = new byte[gram.length];
+                long top = GopherRepetitionFilter.count(starts, count, gram, repeated, new LongLongTable());
+                String at = size + " starts, " + distinct + " distinct";
+                assertEquals(best, (int) (top >>> 32), at);
+                assertEquals(bestStart, (int) top, at);
+                assertTrue(java.util.Arrays.equals(expected, repeated), at);
+            }
+        }
+    }
+
+    /**
      * The paragraph and line rules, read in place, decide as their definition on copies
      * ({@code split("\n\n+")} and {@code split("\n+")}, {@code strip}, a set of strings) on random
      * texts of a few lines with white space around them, runs of newlines and random limits.
@@ -115,12 +143,12 @@ class GopherRepetitionFilterTest {
     void paragraphAndLineRulesMatchTheirDefinitionOnRandomTexts() {
         Random random = new Random(23);
         String[] lines = {"the cat sat", "the cat sat ", " the cat sat", "a dog", "a\tdog", "x", "", " ", "\u2003",
-                "another line of text", "\u00A0x", "the cat sat on the mat"};
+                "another line of text", "\u00A0x", "the cat sat on the mat", "x\r", "\r", "\u001Fx", "\uD835\uDC31"};
         Map<String, Integer> reasons = new HashMap<>();
         double[] off = {100, 100, 100};
         double[] offDup = {100, 100, 100, 100, 100, 100};
         for (int t = 0; t < 20_000; t++) {
-            StringBuilder text = new StringBuilder();
+            StringBuilder text = new StringBuilder("\n".repeat(random.nextInt(3)));
             for (int k = random.nextInt(14); k > 0; k--) {
                 text.append(lines[random.nextInt(lines.length)]).append("\n".repeat(random.nextInt(4)));
             }
