@@ -34,68 +34,46 @@ public final class GopherRepetitionFilter extends DocumentRule {
     @Override
     public String check(String text) {
         LongLongTable table = new LongLongTable();
-        String r = duplicates(text, 2, o.maxDupParagraphFraction(), o.maxDupParagraphCharFraction(), "paragraph", table);
+        String r = duplicates(Spans.pieces(text, 2), o.maxDupParagraphFraction(), o.maxDupParagraphCharFraction(),
+                "paragraph", table);
         if (r == null) {
-            r = duplicates(text, 1, o.maxDupLineFraction(), o.maxDupLineCharFraction(), "line", table);
+            r = duplicates(Spans.pieces(text, 1), o.maxDupLineFraction(), o.maxDupLineCharFraction(), "line", table);
         }
-        return r == null ? ngrams(text, table) : r;
+        return r == null ? ngrams(Spans.words(text), table) : r;
     }
 
-    /**
-     * Too many of the pieces of {@code text.split("\n{min,}")}, stripped, empty ones skipped,
-     * repeat an earlier piece (or too many of their characters do). Read in place: each piece's
-     * stripped span is hashed (64 bits, as the words are), not copied into a set of strings.
-     */
-    private static String duplicates(String text, int min, double maxFraction, double maxCharFraction, String what,
-                                     LongLongTable seen) {
-        seen.reset(64);
-        long[] counts = new long[4];   // pieces, repeated pieces, their characters, the repeated ones'
-        int pieceStart = 0;
-        int i = 0;
-        while ((i = text.indexOf('\n', i)) >= 0) {
-            int run = i;
-            while (i < text.length() && text.charAt(i) == '\n') {
-                i++;
-            }
-            if (i - run >= min) {
-                countPiece(text, pieceStart, run, seen, counts);
-                pieceStart = i;
-            }
-        }
-        countPiece(text, pieceStart, text.length(), seen, counts);
-        long n = counts[0];
+    /** Too many of the pieces (or too many of their characters) repeat an earlier piece. */
+    private static String duplicates(Spans pieces, double maxFraction, double maxCharFraction, String what,
+                                     LongLongTable table) {
+        int n = pieces.count;
         if (n == 0) {
             return null;
         }
-        if (counts[1] > maxFraction * n) {
+        byte[] marks = new byte[n];
+        count(identity(n), n, pieces.hash, marks, table);
+        int dup = 0;
+        long dupChars = 0;
+        for (int k = 0; k < n; k++) {
+            if (marks[k] == LATER) {
+                dup++;
+                dupChars += pieces.length[k];
+            }
+        }
+        if (dup > maxFraction * n) {
             return "duplicate-" + what + "s";
         }
-        if (counts[3] > maxCharFraction * counts[2]) {
+        if (dupChars > maxCharFraction * pieces.chars) {
             return "duplicate-" + what + "-chars";
         }
         return null;
     }
 
-    /** Counts the piece text[start, end) stripped of white space ({@link String#strip}'s), unless empty. */
-    private static void countPiece(String text, int start, int end, LongLongTable seen, long[] counts) {
-        while (start < end && Words.isWhitespace(text.charAt(start))) {
-            start++;
+    private static int[] identity(int n) {
+        int[] starts = new int[n];
+        for (int i = 0; i < n; i++) {
+            starts[i] = i;
         }
-        while (end > start && Words.isWhitespace(text.charAt(end - 1))) {
-            end--;
-        }
-        if (start == end) {
-            return;
-        }
-        counts[0]++;
-        counts[2] += end - start;
-        int s = seen.slot(Hashing.fmix64(Hashing.fnv1a(text, start, end)));
-        if (seen.value(s) != 0) {
-            counts[1]++;
-            counts[3] += end - start;
-        } else {
-            seen.setValue(s, 1);
-        }
+        return starts;
     }
 
     /**
@@ -106,8 +84,7 @@ public final class GopherRepetitionFilter extends DocumentRule {
      * occurs more than once, every occurrence is counted, in order), and ordinary text has few
      * repeated 4-grams, so the 5- to 10-gram passes are short.
      */
-    private String ngrams(String text, LongLongTable table) {
-        WordHashes words = WordHashes.of(text);
+    private String ngrams(Spans words, LongLongTable table) {
         int w = words.count;
         if (w < 2) {
             return null;
@@ -119,17 +96,14 @@ public final class GopherRepetitionFilter extends DocumentRule {
         double[] top = o.topNgramFractions();
         double[] dupLimits = o.dupNgramFractions();
         int lastN = Math.min(w, Math.max(1 + top.length, 4 + dupLimits.length));
-        int[] starts = new int[w - 1];
-        for (int i = 0; i < starts.length; i++) {
-            starts[i] = i;
-        }
+        int[] starts = identity(w - 1);
         int count = starts.length;
         for (int n = 2; n <= lastN && count > 0; n++) {
             for (int k = 0; k < count; k++) {
                 int i = starts[k];
                 gram[i] = Hashing.fmix64(gram[i] * 31 + hash[i + n - 1]);
             }
-            byte[] repeated = new byte[w];   // 1 at the starts of n-grams that occur more than once
+            byte[] repeated = new byte[w];   // FIRST or LATER at the starts of n-grams that occur more than once
             long counted = count(starts, count, gram, repeated, table);
             int best = (int) (counted >>> 32);
             int bestStart = (int) counted;
@@ -159,7 +133,7 @@ public final class GopherRepetitionFilter extends DocumentRule {
             for (int k = 0; k < count; k++) {
                 int i = starts[k];
                 starts[next] = i;
-                next += repeated[i] & repeated[i + 1];
+                next += repeated[i] & repeated[i + 1] & 1;
             }
             count = next > 0 && starts[next - 1] + n >= w ? next - 1 : next;
         }
@@ -170,9 +144,13 @@ public final class GopherRepetitionFilter extends DocumentRule {
     static final int PARTITION_ABOVE = 1 << 15;
     static final int PART = 1 << 12;
 
+    /** The marks of an n-gram (or piece) that occurs more than once: at its first occurrence, and at the others. */
+    static final byte FIRST = 1;
+    static final byte LATER = 3;
+
     /**
      * Counts the n-grams at {@code starts[0, count)} (ascending), marks in {@code repeated} the
-     * starts of those that occur more than once, and returns the top count << 32 | the first start
+     * starts of those that occur more than once ({@link #FIRST} or {@link #LATER}), and returns the top count << 32 | the first start
      * at which an n-gram reached it. Many n-grams are first dealt into parts by their hashes' top
      * bits, each counted in a table that fits the CPU's cache: one table for a long document's
      * n-grams missed the cache on almost every look-up.
@@ -225,8 +203,8 @@ public final class GopherRepetitionFilter extends DocumentRule {
                 table.setValue(s, 1L << 32 | i);
             } else {
                 table.setValue(s, v + (1L << 32));
-                repeated[(int) v] = 1;   // the first occurrence's start
-                repeated[i] = 1;
+                repeated[(int) v] = FIRST;
+                repeated[i] = LATER;
             }
             if (c > best) {
                 best = c;
@@ -236,27 +214,67 @@ public final class GopherRepetitionFilter extends DocumentRule {
         return (long) best << 32 | bestStart;
     }
 
-    /** Whitespace-separated words (as {@link Words#of}) as 64-bit hashes and lengths, no substrings. */
-    private static final class WordHashes {
+    /** Spans of a text as 64-bit hashes and lengths, without copying them. */
+    private static final class Spans {
         long[] hash;
         int[] length;
         int count;
         long chars;
 
-        static WordHashes of(String text) {
-            WordHashes w = new WordHashes();
-            w.hash = new long[text.length() / 6 + 16];
-            w.length = new int[w.hash.length];
-            Words.forEach(text, (start, end) -> {
-                if (w.count == w.hash.length) {
-                    w.hash = Arrays.copyOf(w.hash, w.count * 2);
-                    w.length = Arrays.copyOf(w.length, w.count * 2);
-                }
-                w.hash[w.count] = Hashing.fmix64(Hashing.fnv1a(text, start, end));
-                w.length[w.count++] = end - start;
-                w.chars += end - start;
-            });
+        Spans(int expected) {
+            hash = new long[expected];
+            length = new int[expected];
+        }
+
+        /** Whitespace-separated words (as {@link Words#of}). */
+        static Spans words(String text) {
+            Spans w = new Spans(text.length() / 6 + 16);
+            Words.forEach(text, (start, end) -> w.add(text, start, end));
             return w;
+        }
+
+        /**
+         * The pieces of {@code text.split("\n{min,}")} stripped ({@link String#strip}'s white
+         * space), the empty ones skipped.
+         */
+        static Spans pieces(String text, int min) {
+            Spans p = new Spans(16);
+            int pieceStart = 0;
+            int i = 0;
+            while ((i = text.indexOf('\n', i)) >= 0) {
+                int run = i;
+                while (i < text.length() && text.charAt(i) == '\n') {
+                    i++;
+                }
+                if (i - run >= min) {
+                    p.addStripped(text, pieceStart, run);
+                    pieceStart = i;
+                }
+            }
+            p.addStripped(text, pieceStart, text.length());
+            return p;
+        }
+
+        private void addStripped(String text, int start, int end) {
+            while (start < end && Words.isWhitespace(text.charAt(start))) {
+                start++;
+            }
+            while (end > start && Words.isWhitespace(text.charAt(end - 1))) {
+                end--;
+            }
+            if (start < end) {
+                add(text, start, end);
+            }
+        }
+
+        private void add(String text, int start, int end) {
+            if (count == hash.length) {
+                hash = Arrays.copyOf(hash, count * 2);
+                length = Arrays.copyOf(length, count * 2);
+            }
+            hash[count] = Hashing.fmix64(Hashing.fnv1a(text, start, end));
+            length[count++] = end - start;
+            chars += end - start;
         }
     }
 }

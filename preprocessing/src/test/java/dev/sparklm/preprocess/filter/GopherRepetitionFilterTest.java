@@ -93,8 +93,8 @@ class GopherRepetitionFilterTest {
 
     /**
      * One round's count, in one table or dealt into parts, against its definition: the top count,
-     * the first start at which an n-gram reached it, and the starts of the n-grams seen twice or
-     * more. Random hashes from a few values (so they repeat, and in every part), at sizes on both
+     * the first start at which an n-gram reached it, and the marks at the first and the later
+     * occurrences of the n-grams seen twice or more. Random hashes from a few values (so they repeat, and in every part), at sizes on both
      * sides of the partition threshold, counted at a random ascending subset of the starts.
      */
     @Test
@@ -121,8 +121,11 @@ class GopherRepetitionFilterTest {
                     }
                 }
                 byte[] expected = new byte[gram.length];
+                java.util.Set<Long> seen = new java.util.HashSet<>();
                 for (int k = 0; k < count; k++) {
-                    expected[starts[k]] = (byte) (counts.get(gram[starts[k]]) > 1 ? 1 : 0);
+                    long g = gram[starts[k]];
+                    boolean first = seen.add(g);
+                    expected[starts[k]] = counts.get(g) == 1 ? 0 : first ? GopherRepetitionFilter.FIRST : GopherRepetitionFilter.LATER;
                 }
                 byte[] repeated = new byte[gram.length];
                 long top = GopherRepetitionFilter.count(starts, count, gram, repeated, new LongLongTable());
@@ -149,7 +152,8 @@ class GopherRepetitionFilterTest {
         double[] offDup = {100, 100, 100, 100, 100, 100};
         for (int t = 0; t < 20_000; t++) {
             StringBuilder text = new StringBuilder("\n".repeat(random.nextInt(3)));
-            for (int k = random.nextInt(14); k > 0; k--) {
+            int pieces = t % 5000 == 0 ? 2 * GopherRepetitionFilter.PARTITION_ABOVE : random.nextInt(14);   // or enough to count in parts
+            for (int k = pieces; k > 0; k--) {
                 text.append(lines[random.nextInt(lines.length)]).append("\n".repeat(random.nextInt(4)));
             }
             double[] limits = {random.nextDouble() * 0.6, random.nextDouble() * 0.6, random.nextDouble() * 0.6,
