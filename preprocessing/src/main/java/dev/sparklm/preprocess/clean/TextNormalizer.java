@@ -116,43 +116,47 @@ public final class TextNormalizer implements DocumentStage {
 
     /**
      * Drops spaces, tabs, vertical tabs and form feeds at the end of each line and keeps at most
-     * one empty line in a row, in one pass, on text whose line breaks are all "\n" by then. (A regex for the first, "[ \t]+(?=\n|$)", retries
-     * every shorter run when a run of spaces is followed by text: quadratic in the run's length,
-     * and the biggest cost of this stage on indented documentation.)
+     * one empty line in a row, on text whose line breaks are all "\n" by then. Line by line: the
+     * newlines are found by {@code indexOf} and only each line's end is read back, where a loop
+     * over every char took most of this stage's time (and a regex for the first,
+     * "[ \t]+(?=\n|$)", retried every shorter run when a run of spaces was followed by text:
+     * quadratic in the run's length).
      */
     static String trimLines(String s) {
         StringBuilder out = null;   // made on the first change
-        int copied = 0;             // s[copied, i) is kept and not yet in out
-        int pending = -1;           // start of the run of horizontal white space being read
-        int newlines = 0;           // newlines just kept
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == ' ' || c == '\t' || c == '\u000B' || c == '\f') {
-                if (pending < 0) {
-                    pending = i;
-                }
-                continue;
+        int copied = 0;    // s[copied, ...) is kept and not yet in out
+        int newlines = 0;  // newlines just kept
+        int lineStart = 0;
+        while (lineStart <= s.length()) {
+            int lineEnd = s.indexOf('\n', lineStart);   // a vectorized search: most chars are only passed over
+            if (lineEnd < 0) {
+                lineEnd = s.length();
             }
-            if (c == '\n') {
-                if (pending >= 0) {   // white space at a line's end
-                    out = keep(out, s, copied, pending);
-                    copied = i;
-                }
+            int end = lineEnd;
+            while (end > lineStart && isHorizontalSpace(s.charAt(end - 1))) {
+                end--;
+            }
+            if (end < lineEnd) {   // white space at a line's end
+                out = keep(out, s, copied, end);
+                copied = lineEnd;
+            }
+            if (end > lineStart) {
+                newlines = 0;
+            }
+            if (lineEnd < s.length()) {
                 if (newlines >= 2) {   // a second empty line in a row
-                    out = keep(out, s, copied, i);
-                    copied = i + 1;
+                    out = keep(out, s, copied, lineEnd);
+                    copied = lineEnd + 1;
                 } else {
                     newlines++;
                 }
-            } else {
-                newlines = 0;
             }
-            pending = -1;
-        }
-        if (pending >= 0) {   // white space at the text's end
-            out = keep(out, s, copied, pending);
-            copied = s.length();
+            lineStart = lineEnd + 1;
         }
         return out == null ? s : out.append(s, copied, s.length()).toString();
+    }
+
+    private static boolean isHorizontalSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\u000B' || c == '\f';
     }
 }
