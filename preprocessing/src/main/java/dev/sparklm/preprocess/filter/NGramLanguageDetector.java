@@ -13,9 +13,7 @@ import opennlp.tools.langdetect.LanguageDetectorFactory;
 import opennlp.tools.langdetect.LanguageDetectorModel;
 import opennlp.tools.ml.maxent.GISModel;
 import opennlp.tools.ml.model.Context;
-import opennlp.tools.util.normalizer.EmojiCharSequenceNormalizer;
 import opennlp.tools.util.normalizer.ShrinkCharSequenceNormalizer;
-import opennlp.tools.util.normalizer.UrlCharSequenceNormalizer;
 
 /**
  * OpenNLP's language detector ({@code LanguageDetectorME} with the default factory) computed
@@ -164,24 +162,130 @@ public final class NGramLanguageDetector {
     }
 
     /**
-     * The normalizers of {@code LanguageDetectorFactory.getContextGenerator()}, in its order, each
-     * skipped where a scan shows its patterns cannot match (each pattern's regex engine otherwise
-     * tries every position): the emoji class, as OpenNLP writes it, is '-' and everything from
-     * U+D83C up; URLs start "http" and mail addresses hold '@'. The number and shrink normalizers,
-     * which most texts need, are scans that give what their regexes give (they were a third of
-     * the detector's time on short documents).
+     * The normalizers of {@code LanguageDetectorFactory.getContextGenerator()}, in its order, as
+     * scans that give what their regexes give: each regex engine tried a match at every position,
+     * which was a third of the detector's time (the emoji, URL and mail, number and shrink
+     * patterns match or are tried on most texts).
      */
     static CharSequence normalize(CharSequence text) {
-        CharSequence s = text;
-        if (any(s, c -> c == '-' || c >= 0xD83C)) {
-            s = EmojiCharSequenceNormalizer.getInstance().normalize(s);
-        }
-        if (any(s, c -> c == '@') || s.toString().contains("http")) {
-            s = UrlCharSequenceNormalizer.getInstance().normalize(s);
-        }
+        CharSequence s = emoji(text);
+        s = urls(s);
         s = twitter(s);
         s = numbers(s);
         return shrink(s);
+    }
+
+    /**
+     * {@code EmojiCharSequenceNormalizer}: each run of its class becomes a space. The class, as
+     * OpenNLP writes it ({@code [\uD83C-\uDBFF\uDC00-\uDFFF]}, which the regex package reads by
+     * code point, \uDBFF\uDC00 being one), is '-' and U+D83C to U+10FC00: surrogates from
+     * U+D83C, what follows them in the BMP, and most supplementary code points.
+     */
+    static CharSequence emoji(CharSequence s) {
+        StringBuilder out = null;
+        int copied = 0;
+        int n = s.length();
+        for (int i = 0; i < n; ) {
+            int cp = Character.codePointAt(s, i);
+            if (!inEmojiClass(cp)) {
+                i += Character.charCount(cp);
+                continue;
+            }
+            int end = i + Character.charCount(cp);
+            while (end < n && inEmojiClass(cp = Character.codePointAt(s, end))) {
+                end += Character.charCount(cp);
+            }
+            out = (out == null ? new StringBuilder(n) : out).append(s, copied, i).append(' ');
+            copied = end;
+            i = end;
+        }
+        return out == null ? s : out.append(s, copied, n).toString();
+    }
+
+    private static boolean inEmojiClass(int cp) {
+        return cp == '-' || cp >= 0xD83C && cp <= 0x10FC00;
+    }
+
+    /**
+     * {@code UrlCharSequenceNormalizer}: URLs ({@code https?://[-_.?&~;+=/#0-9A-Za-z]+}), then mail
+     * addresses ({@code (?<![-+_.0-9A-Za-z])[-+_.0-9A-Za-z]+@[-0-9A-Za-z]+[-.0-9A-Za-z]+}) become a
+     * space. An address is found from its '@': the run of name characters just before it,
+     * unless a run that reaches back into the previous address (the regex would have had to
+     * start there, where its look-behind fails); after it, the run of domain characters if the
+     * first is no '.' and there are two or more (the two greedy classes backtrack to that).
+     */
+    static CharSequence urls(CharSequence text) {
+        CharSequence s = text;
+        if (s.toString().contains("http")) {
+            s = replaceUrls(s.toString());
+        }
+        return s.toString().indexOf('@') < 0 ? s : replaceMails(s.toString());
+    }
+
+    private static String replaceUrls(String s) {
+        StringBuilder out = null;
+        int copied = 0;
+        for (int at = s.indexOf("http"); at >= 0; ) {
+            int colon = at + 4 < s.length() && s.charAt(at + 4) == 's' ? at + 5 : at + 4;
+            int end = colon + 3;
+            if (!s.startsWith("://", colon) || end >= s.length() || !isUrlChar(s.charAt(end))) {
+                at = s.indexOf("http", at + 1);
+                continue;
+            }
+            while (end < s.length() && isUrlChar(s.charAt(end))) {
+                end++;
+            }
+            out = (out == null ? new StringBuilder(s.length()) : out).append(s, copied, at).append(' ');
+            copied = end;
+            at = s.indexOf("http", end);
+        }
+        return out == null ? s : out.append(s, copied, s.length()).toString();
+    }
+
+    private static String replaceMails(String s) {
+        StringBuilder out = null;
+        int copied = 0;
+        for (int at = s.indexOf('@'); at >= 0; at = s.indexOf('@', at + 1)) {
+            int start = at;
+            while (start > 0 && isNameChar(s.charAt(start - 1))) {
+                start--;
+            }
+            int domain = at + 1;
+            if (start == at || start < copied || domain >= s.length() || !isDomainChar(s.charAt(domain))
+                    || s.charAt(domain) == '.') {
+                continue;
+            }
+            int end = domain;
+            while (end < s.length() && isDomainChar(s.charAt(end))) {
+                end++;
+            }
+            if (end - domain < 2) {
+                continue;
+            }
+            out = (out == null ? new StringBuilder(s.length()) : out).append(s, copied, start).append(' ');
+            copied = end;
+            at = end - 1;
+        }
+        return out == null ? s : out.append(s, copied, s.length()).toString();
+    }
+
+    private static boolean isAsciiAlnum(char c) {
+        return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z';
+    }
+
+    /** {@code [-_.?&~;+=/#0-9A-Za-z]} */
+    private static boolean isUrlChar(char c) {
+        return isAsciiAlnum(c) || "-_.?&~;+=/#".indexOf(c) >= 0;
+    }
+
+    /** {@code [-+_.0-9A-Za-z]} */
+    private static boolean isNameChar(char c) {
+        return isAsciiAlnum(c) || c == '-' || c == '+' || c == '_' || c == '.';
+    }
+
+    /** {@code [-.0-9A-Za-z]} */
+    private static boolean isDomainChar(char c) {
+        return isAsciiAlnum(c) || c == '-' || c == '.';
     }
 
     /** {@code NumberCharSequenceNormalizer}: each run of ASCII digits ({@code \d+}) becomes a space. */
@@ -276,7 +380,6 @@ public final class NGramLanguageDetector {
     }
 
     // TwitterCharSequenceNormalizer's patterns (its regexes and flags, applied in its order).
-    private static final Pattern HASH_USER = Pattern.compile("[#@]\\S+");
     private static final Pattern RETWEET = Pattern.compile("\\b(rt[ :])+", Pattern.CASE_INSENSITIVE);
     private static final Pattern LAUGH = Pattern.compile("([hj])+([aieou])+(\\1+\\2+)+", Pattern.CASE_INSENSITIVE);
 
@@ -287,9 +390,7 @@ public final class NGramLanguageDetector {
      */
     static CharSequence twitter(CharSequence text) {
         CharSequence s = text;
-        if (any(s, c -> c == '#' || c == '@')) {
-            s = HASH_USER.matcher(s).replaceAll(" ");
-        }
+        s = hashesAndUsers(s);
         if (mayRetweet(s)) {
             s = RETWEET.matcher(s).replaceAll(" ");
         }
@@ -298,6 +399,26 @@ public final class NGramLanguageDetector {
             s = LAUGH.matcher(s).replaceAll("$1$2$1$2");
         }
         return s;
+    }
+
+    /** {@code [#@]\\S+} replaced by a space: '#' or '@' and the run of non-{@code \\s} characters after it (one or more). */
+    static CharSequence hashesAndUsers(CharSequence s) {
+        StringBuilder out = null;
+        int copied = 0;
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if ((c == '#' || c == '@') && i + 1 < n && !RegexChars.isSpace(s.charAt(i + 1))) {
+                int end = i + 2;
+                while (end < n && !RegexChars.isSpace(s.charAt(end))) {
+                    end++;
+                }
+                out = (out == null ? new StringBuilder(n) : out).append(s, copied, i).append(' ');
+                copied = end;
+                i = end - 1;
+            }
+        }
+        return out == null ? s : out.append(s, copied, n).toString();
     }
 
     /**
@@ -368,19 +489,6 @@ public final class NGramLanguageDetector {
             case 'a', 'e', 'i', 'o', 'u' -> true;
             default -> false;
         };
-    }
-
-    private interface CharTest {
-        boolean test(char c);
-    }
-
-    private static boolean any(CharSequence s, CharTest test) {
-        for (int i = 0; i < s.length(); i++) {
-            if (test.test(s.charAt(i))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** OpenNLP's {@code StringUtil.toLowerCaseCharBuffer}: code point by code point into a buffer of the input's length. */

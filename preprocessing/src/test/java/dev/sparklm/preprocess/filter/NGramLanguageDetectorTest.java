@@ -156,6 +156,41 @@ class NGramLanguageDetectorTest {
         }
     }
 
+    /**
+     * The emoji, URL-and-mail and hash-and-user scans against OpenNLP's normalizers and pattern, on
+     * random texts of what their patterns read: '-', surrogates on both sides of U+D83C and of
+     * U+10FC00 (where the emoji class ends), pieces of URLs and addresses, every class's edge
+     * characters, '#', '@' and the regex package's white space.
+     */
+    @Test
+    void emojiUrlAndUserScansGiveWhatTheirRegexesGive() {
+        Pattern hashUser = Pattern.compile("[#@]\\S+");
+        String[] pieces = {"a", "Z", "0", "-", "--", ".", "_", "+", "?", "&", "~", ";", "=", "/", "#", "@", "@@", ":", "//",
+                "http", "https", "://", "http://", "https://x", "htt", "hhttp", "s", "e.org", "a.b", "x-y", "mail", "+1",
+                "a@b.c", "x@ab", "user@", "@e.org", "@.org", "@a", "me+x_y@",
+                " ", "  ", "\t", "\n", "\r", "\u000B", "\f", "\u00A0", "\u0085", "\u00E9", "%", ",", "!",
+                "\uD83B", "\uD83C", "\uD83D\uDE00", "\uDBFF\uDC00", "\uDBFF\uDC01", "\uDBFF", "\uDC00", "\uDFFF",
+                "\uD835\uDC00", "\uD800", "\uFFFF", "\uD7FF", "\u2013"};
+        SplittableRandom random = new SplittableRandom(29);
+        int urls = 0;
+        int mails = 0;
+        for (int i = 0; i < 100_000; i++) {
+            StringBuilder sb = new StringBuilder();
+            for (int p = random.nextInt(16); p > 0; p--) {
+                sb.append(pieces[random.nextInt(pieces.length)]);
+            }
+            String text = sb.toString();
+            assertEquals(EmojiCharSequenceNormalizer.getInstance().normalize(text).toString(),
+                    NGramLanguageDetector.emoji(text).toString(), text);
+            String expected = UrlCharSequenceNormalizer.getInstance().normalize(text).toString();
+            assertEquals(expected, NGramLanguageDetector.urls(text).toString(), text);
+            urls += expected.equals(text) ? 0 : 1;
+            mails += text.contains("http") || expected.equals(text) ? 0 : 1;
+            assertEquals(hashUser.matcher(text).replaceAll(" "), NGramLanguageDetector.hashesAndUsers(text).toString(), text);
+        }
+        assertTrue(urls > 10_000 && mails > 2_000, urls + " texts changed by the URL normalizer, " + mails + " by mail alone");
+    }
+
     private static String orError(java.util.function.Supplier<String> f) {
         try {
             return f.get();
