@@ -150,10 +150,11 @@ public final class GopherRepetitionFilter extends DocumentRule {
 
     /**
      * Counts the n-grams at {@code starts[0, count)} (ascending), marks in {@code repeated} the
-     * starts of those that occur more than once ({@link #FIRST} or {@link #LATER}), and returns the top count << 32 | the first start
-     * at which an n-gram reached it. Many n-grams are first dealt into parts by their hashes' top
-     * bits, each counted in a table that fits the CPU's cache: one table for a long document's
-     * n-grams missed the cache on almost every look-up.
+     * starts of those that occur more than once ({@link #FIRST} or {@link #LATER}), and returns
+     * the top count << 32 | the first start at which an n-gram reached it. Many n-grams are
+     * first dealt into parts by their hashes' top bits, each counted in a table that fits the
+     * CPU's cache: one table for a long document's n-grams missed the cache on almost every
+     * look-up.
      */
     static long count(int[] starts, int count, long[] gram, byte[] repeated, LongLongTable table) {
         if (count <= PARTITION_ABOVE) {

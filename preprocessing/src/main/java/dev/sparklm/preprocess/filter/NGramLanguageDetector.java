@@ -177,9 +177,10 @@ public final class NGramLanguageDetector {
 
     /**
      * {@code EmojiCharSequenceNormalizer}: each run of its class becomes a space. The class, as
-     * OpenNLP writes it ({@code [\uD83C-\uDBFF\uDC00-\uDFFF]}, which the regex package reads by
-     * code point, \uDBFF\uDC00 being one), is '-' and U+D83C to U+10FC00: surrogates from
-     * U+D83C, what follows them in the BMP, and most supplementary code points.
+     * OpenNLP writes it (the Java literal {@code "[\\uD83C-\\uDBFF\\uDC00-\\uDFFF]"}, which the
+     * regex package reads by code point, U+DBFF U+DC00 being the one code point U+10FC00), is '-'
+     * and U+D83C to U+10FC00: surrogates from U+D83C, what follows them in the BMP, and most
+     * supplementary code points.
      */
     static CharSequence emoji(CharSequence s) {
         StringBuilder out = null;
@@ -214,12 +215,12 @@ public final class NGramLanguageDetector {
      * start there, where its look-behind fails); after it, the run of domain characters if the
      * first is no '.' and there are two or more (the two greedy classes backtrack to that).
      */
-    static CharSequence urls(CharSequence text) {
-        CharSequence s = text;
-        if (s.toString().contains("http")) {
-            s = replaceUrls(s.toString());
+    static String urls(CharSequence text) {
+        String s = text.toString();
+        if (s.contains("http")) {
+            s = replaceUrls(s);
         }
-        return s.toString().indexOf('@') < 0 ? s : replaceMails(s.toString());
+        return s.indexOf('@') < 0 ? s : replaceMails(s);
     }
 
     private static String replaceUrls(String s) {
@@ -401,7 +402,7 @@ public final class NGramLanguageDetector {
         return s;
     }
 
-    /** {@code [#@]\\S+} replaced by a space: '#' or '@' and the run of non-{@code \\s} characters after it (one or more). */
+    /** {@code [#@]\S+} replaced by a space: '#' or '@' and the run of non-{@code \s} characters after it (one or more). */
     static CharSequence hashesAndUsers(CharSequence s) {
         StringBuilder out = null;
         int copied = 0;
