@@ -25,12 +25,16 @@ public final class Hashing {
      * taking some of them.
      */
     public static long fnv1a(CharSequence s, int start, int end) {
-        long h = 0xcbf29ce484222325L;
+        long h = FNV_OFFSET;
         for (int i = start; i < end; i++) {
-            h = (h ^ s.charAt(i)) * 0x100000001b3L;
+            h = (h ^ s.charAt(i)) * FNV_PRIME;
         }
         return h;
     }
+
+    /** FNV-1a's 64-bit start value and prime, for loops that hash as they scan. */
+    public static final long FNV_OFFSET = 0xcbf29ce484222325L;
+    public static final long FNV_PRIME = 0x100000001b3L;
 
     /**
      * A well-spread, reproducible value per (seed, index): the index is spread by the golden

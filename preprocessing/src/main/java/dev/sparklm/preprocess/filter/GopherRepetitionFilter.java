@@ -227,10 +227,24 @@ public final class GopherRepetitionFilter extends DocumentRule {
             length = new int[expected];
         }
 
-        /** Whitespace-separated words (as {@link Words#of}). */
+        /** Whitespace-separated words (as {@link Words#of}), each hashed in the loop that finds it: one read of each char. */
         static Spans words(String text) {
             Spans w = new Spans(text.length() / 6 + 16);
-            Words.forEach(text, (start, end) -> w.add(text, start, end));
+            int n = text.length();
+            int i = 0;
+            while (i < n) {
+                char c = text.charAt(i);
+                if (Words.isWhitespace(c)) {
+                    i++;
+                    continue;
+                }
+                int start = i;
+                long h = Hashing.FNV_OFFSET;   // Hashing.fnv1a of the word, computed as it is scanned
+                do {
+                    h = (h ^ c) * Hashing.FNV_PRIME;
+                } while (++i < n && !Words.isWhitespace(c = text.charAt(i)));
+                w.add(Hashing.fmix64(h), i - start);
+            }
             return w;
         }
 
@@ -264,18 +278,18 @@ public final class GopherRepetitionFilter extends DocumentRule {
                 end--;
             }
             if (start < end) {
-                add(text, start, end);
+                add(Hashing.fmix64(Hashing.fnv1a(text, start, end)), end - start);
             }
         }
 
-        private void add(String text, int start, int end) {
+        private void add(long spanHash, int spanLength) {
             if (count == hash.length) {
                 hash = Arrays.copyOf(hash, count * 2);
                 length = Arrays.copyOf(length, count * 2);
             }
-            hash[count] = Hashing.fmix64(Hashing.fnv1a(text, start, end));
-            length[count++] = end - start;
-            chars += end - start;
+            hash[count] = spanHash;
+            length[count++] = spanLength;
+            chars += spanLength;
         }
     }
 }

@@ -81,7 +81,9 @@ class GopherRepetitionFilterTest {
             GopherRepetitionFilter filter = new GopherRepetitionFilter(
                     new GopherRepetitionFilter.Options(1, 1, 1, 1, top, dup));
             String expected = ngramRules(words, top, dup);
-            assertEquals(expected, filter.check(String.join(random.nextBoolean() ? " " : " \t ", words)),
+            // Words apart by any of Java's white space (the line rules are off: limits of 1).
+            String[] spaces = {" ", " \t ", "\n", "\u2003", "\u001F\u000B", "\u3000", "\u1680 "};
+            assertEquals(expected, filter.check(String.join(spaces[random.nextInt(spaces.length)], words)),
                     "text " + t + " of " + words.size() + " words");
             reasons.merge(String.valueOf(expected), 1, Integer::sum);
         }
