@@ -96,8 +96,9 @@ class GopherRepetitionFilterTest {
     /**
      * One round's count, in one table or dealt into parts, against its definition: the top count,
      * the first start at which an n-gram reached it, and the marks at the first and the later
-     * occurrences of the n-grams seen twice or more. Random hashes from a few values (so they repeat, and in every part), at sizes on both
-     * sides of the partition threshold, counted at a random ascending subset of the starts.
+     * occurrences of the n-grams seen twice or more. Random hashes from a few values (so they
+     * repeat, and in every part), at sizes on both sides of the partition threshold, counted at a
+     * random ascending subset of the starts.
      */
     @Test
     void roundCountMatchesItsDefinitionInOneTableAndInParts() {
