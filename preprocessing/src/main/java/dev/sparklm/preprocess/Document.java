@@ -115,7 +115,6 @@ public class Document implements Serializable {
     }
 
     public boolean isSampleCopy() { return sampleCopy; }
-    public void setSampleCopy(boolean sampleCopy) { this.sampleCopy = sampleCopy; }
 
     /** This (quarantined) record with the start of its bytes as a preview. */
     public Document withPreview(byte[] bytes, int length) {

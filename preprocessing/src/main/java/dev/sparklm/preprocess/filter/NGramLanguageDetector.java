@@ -176,6 +176,39 @@ public final class NGramLanguageDetector {
     }
 
     /**
+     * What the scans below make of a text: it with some spans, found in order, each replaced by a
+     * space (as {@code replaceAll(" ")} makes of a regex's matches); the rest copied in runs, and
+     * nothing copied while no span is found.
+     */
+    private static final class SpacedOut {
+        private final CharSequence text;
+        private StringBuilder out;
+        private int copied;   // text[0, copied) is in out
+
+        SpacedOut(CharSequence text) {
+            this.text = text;
+        }
+
+        /** Replaces text[start, end), which starts at or after the last span's end. */
+        void space(int start, int end) {
+            if (out == null) {
+                out = new StringBuilder(text.length());
+            }
+            out.append(text, copied, start).append(' ');
+            copied = end;
+        }
+
+        /** Where the last span ended (0 before any). */
+        int lastSpanEnd() {
+            return copied;
+        }
+
+        String text() {
+            return out == null ? text.toString() : out.append(text, copied, text.length()).toString();
+        }
+    }
+
+    /**
      * {@code EmojiCharSequenceNormalizer}: each run of its class becomes a space. The class, as
      * OpenNLP writes it (the Java literal {@code "[\\uD83C-\\uDBFF\\uDC00-\\uDFFF]"}, which the
      * regex package reads by code point, U+DBFF U+DC00 being the one code point U+10FC00), is '-'
@@ -183,8 +216,7 @@ public final class NGramLanguageDetector {
      * supplementary code points.
      */
     static CharSequence emoji(CharSequence s) {
-        StringBuilder out = null;
-        int copied = 0;
+        SpacedOut out = new SpacedOut(s);
         int n = s.length();
         for (int i = 0; i < n; ) {
             int cp = Character.codePointAt(s, i);
@@ -196,11 +228,10 @@ public final class NGramLanguageDetector {
             while (end < n && inEmojiClass(cp = Character.codePointAt(s, end))) {
                 end += Character.charCount(cp);
             }
-            out = (out == null ? new StringBuilder(n) : out).append(s, copied, i).append(' ');
-            copied = end;
+            out.space(i, end);
             i = end;
         }
-        return out == null ? s : out.append(s, copied, n).toString();
+        return out.text();
     }
 
     private static boolean inEmojiClass(int cp) {
@@ -224,8 +255,7 @@ public final class NGramLanguageDetector {
     }
 
     private static String replaceUrls(String s) {
-        StringBuilder out = null;
-        int copied = 0;
+        SpacedOut out = new SpacedOut(s);
         for (int at = s.indexOf("http"); at >= 0; ) {
             int colon = at + 4 < s.length() && s.charAt(at + 4) == 's' ? at + 5 : at + 4;
             int end = colon + 3;
@@ -236,23 +266,21 @@ public final class NGramLanguageDetector {
             while (end < s.length() && isUrlChar(s.charAt(end))) {
                 end++;
             }
-            out = (out == null ? new StringBuilder(s.length()) : out).append(s, copied, at).append(' ');
-            copied = end;
+            out.space(at, end);
             at = s.indexOf("http", end);
         }
-        return out == null ? s : out.append(s, copied, s.length()).toString();
+        return out.text();
     }
 
     private static String replaceMails(String s) {
-        StringBuilder out = null;
-        int copied = 0;
+        SpacedOut out = new SpacedOut(s);
         for (int at = s.indexOf('@'); at >= 0; at = s.indexOf('@', at + 1)) {
             int start = at;
             while (start > 0 && isNameChar(s.charAt(start - 1))) {
                 start--;
             }
             int domain = at + 1;
-            if (start == at || start < copied || domain >= s.length() || !isDomainChar(s.charAt(domain))
+            if (start == at || start < out.lastSpanEnd() || domain >= s.length() || !isDomainChar(s.charAt(domain))
                     || s.charAt(domain) == '.') {
                 continue;
             }
@@ -263,11 +291,10 @@ public final class NGramLanguageDetector {
             if (end - domain < 2) {
                 continue;
             }
-            out = (out == null ? new StringBuilder(s.length()) : out).append(s, copied, start).append(' ');
-            copied = end;
+            out.space(start, end);
             at = end - 1;
         }
-        return out == null ? s : out.append(s, copied, s.length()).toString();
+        return out.text();
     }
 
     private static boolean isAsciiAlnum(char c) {
@@ -291,8 +318,7 @@ public final class NGramLanguageDetector {
 
     /** {@code NumberCharSequenceNormalizer}: each run of ASCII digits ({@code \d+}) becomes a space. */
     static CharSequence numbers(CharSequence s) {
-        StringBuilder out = null;
-        int copied = 0;
+        SpacedOut out = new SpacedOut(s);
         int n = s.length();
         for (int i = 0; i < n; i++) {
             if (isDigit(s.charAt(i))) {
@@ -300,15 +326,11 @@ public final class NGramLanguageDetector {
                 while (end < n && isDigit(s.charAt(end))) {
                     end++;
                 }
-                if (out == null) {
-                    out = new StringBuilder(n);
-                }
-                out.append(s, copied, i).append(' ');
-                copied = end;
+                out.space(i, end);
                 i = end - 1;
             }
         }
-        return out == null ? s : out.append(s, copied, n).toString();
+        return out.text();
     }
 
     private static boolean isDigit(char c) {
@@ -404,8 +426,7 @@ public final class NGramLanguageDetector {
 
     /** {@code [#@]\S+} replaced by a space: '#' or '@' and the run of non-{@code \s} characters after it (one or more). */
     static CharSequence hashesAndUsers(CharSequence s) {
-        StringBuilder out = null;
-        int copied = 0;
+        SpacedOut out = new SpacedOut(s);
         int n = s.length();
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
@@ -414,12 +435,11 @@ public final class NGramLanguageDetector {
                 while (end < n && !RegexChars.isSpace(s.charAt(end))) {
                     end++;
                 }
-                out = (out == null ? new StringBuilder(n) : out).append(s, copied, i).append(' ');
-                copied = end;
+                out.space(i, end);
                 i = end - 1;
             }
         }
-        return out == null ? s : out.append(s, copied, n).toString();
+        return out.text();
     }
 
     /**
@@ -427,8 +447,7 @@ public final class NGramLanguageDetector {
      * optional '-', then one of ( ) d o p (either case) become a space.
      */
     static CharSequence faces(CharSequence s) {
-        StringBuilder out = null;
-        int copied = 0;
+        SpacedOut out = new SpacedOut(s);
         int n = s.length();
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
@@ -437,15 +456,11 @@ public final class NGramLanguageDetector {
             }
             int mouth = i + 1 < n && s.charAt(i + 1) == '-' ? i + 2 : i + 1;
             if (mouth < n && isMouth(s.charAt(mouth))) {
-                if (out == null) {
-                    out = new StringBuilder(n);
-                }
-                out.append(s, copied, i).append(' ');
-                copied = mouth + 1;
+                out.space(i, mouth + 1);
                 i = mouth;
             }
         }
-        return out == null ? s : out.append(s, copied, n).toString();
+        return out.text();
     }
 
     private static boolean isMouth(char c) {
