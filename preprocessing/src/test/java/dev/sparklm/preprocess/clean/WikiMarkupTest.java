@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparklm.preprocess.RandomTexts;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -65,11 +66,7 @@ class WikiMarkupTest {
                 "é", "\u212a", "ı"};
         Random random = new Random(11);
         for (int t = 0; t < 30_000; t++) {
-            StringBuilder b = new StringBuilder();
-            for (int k = random.nextInt(60); k > 0; k--) {
-                b.append(pieces[random.nextInt(pieces.length)]);
-            }
-            String wiki = b.toString();
+            String wiki = RandomTexts.of(random, pieces, 60);
             assertEquals(definition(wiki), WikiMarkup.toText(wiki), () -> "for: " + wiki.replace("\n", "\\n").replace("\r", "\\r"));
         }
     }

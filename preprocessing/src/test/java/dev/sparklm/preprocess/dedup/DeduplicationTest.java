@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparklm.io.LocalSpark;
+import dev.sparklm.preprocess.RandomTexts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -239,11 +240,7 @@ class DeduplicationTest {
                 "\u00A0", "\u2003", "\u001C", "\u0085", "\u2028", ""};
         Random r = new Random(9);
         for (int t = 0; t < 20_000; t++) {
-            StringBuilder sb = new StringBuilder();
-            for (int p = r.nextInt(12); p > 0; p--) {
-                sb.append(pieces[r.nextInt(pieces.length)]);
-            }
-            String text = sb.toString();
+            String text = RandomTexts.of(r, pieces, 12);
             String[] words = text.split("\\s+");
             List<Long> expected = new ArrayList<>();
             for (String w : words) {

@@ -3,6 +3,7 @@ package dev.sparklm.preprocess.filter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparklm.preprocess.RandomTexts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -117,11 +118,7 @@ class NGramLanguageDetectorTest {
         SplittableRandom random = new SplittableRandom(3);
         int skipped = 0;
         for (int i = 0; i < 30_000; i++) {
-            StringBuilder sb = new StringBuilder();
-            for (int p = random.nextInt(12); p > 0; p--) {
-                sb.append(pieces[random.nextInt(pieces.length)]);
-            }
-            String text = sb.toString();
+            String text = RandomTexts.of(random, pieces, 12);
             assertEquals(openNlp.normalize(text).toString(), NGramLanguageDetector.normalize(text).toString(), text);
             skipped += text.indexOf('@') < 0 && !text.contains("http") ? 1 : 0;
         }
@@ -142,11 +139,7 @@ class NGramLanguageDetectorTest {
                 "\u0000", "\u0660"};
         SplittableRandom random = new SplittableRandom(13);
         for (int i = 0; i < 50_000; i++) {
-            StringBuilder sb = new StringBuilder();
-            for (int p = random.nextInt(14); p > 0; p--) {
-                sb.append(pieces[random.nextInt(pieces.length)]);
-            }
-            String text = sb.toString();
+            String text = RandomTexts.of(random, pieces, 14);
             assertEquals(face.matcher(text).replaceAll(" "), NGramLanguageDetector.faces(text).toString(), text);
             assertEquals(NumberCharSequenceNormalizer.getInstance().normalize(text).toString(),
                     NGramLanguageDetector.numbers(text).toString(), text);
@@ -175,11 +168,7 @@ class NGramLanguageDetectorTest {
         int urls = 0;
         int mails = 0;
         for (int i = 0; i < 100_000; i++) {
-            StringBuilder sb = new StringBuilder();
-            for (int p = random.nextInt(16); p > 0; p--) {
-                sb.append(pieces[random.nextInt(pieces.length)]);
-            }
-            String text = sb.toString();
+            String text = RandomTexts.of(random, pieces, 16);
             assertEquals(EmojiCharSequenceNormalizer.getInstance().normalize(text).toString(),
                     NGramLanguageDetector.emoji(text).toString(), text);
             String expected = UrlCharSequenceNormalizer.getInstance().normalize(text).toString();
