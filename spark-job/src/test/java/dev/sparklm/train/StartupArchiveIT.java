@@ -7,9 +7,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,7 +59,7 @@ class StartupArchiveIT {
         String classpath = jar(jars, "sparklm-tokenizer") + ":" + jar(jars, "picocli");
         Path other = DIR.resolve("other.jsa");
         run(List.of(ProcessHandle.current().info().command().orElse("java"), "-XX:ArchiveClassesAtExit=" + other,
-                "-cp", classpath, "dev.sparklm.tokenizer.cli.TokenizerCli", "--help"), List.of(), DIR.resolve("other-dump.log"));
+                "-cp", classpath, "dev.sparklm.tokenizer.cli.TokenizerCli", "--help"), Map.of(), DIR.resolve("other-dump.log"));
         assertTrue(Files.size(other) > 0, "the other archive was not written");
         for (Path archive : List.of(garbage, other)) {
             Start s = start(archive.getFileName().toString(), archive.toString());
@@ -75,7 +75,7 @@ class StartupArchiveIT {
     static Start start(String name, String archive) throws Exception {
         Path classes = DIR.resolve(name + "-classes.log");
         String output = run(List.of("../bin/preprocess", "--help"),
-                List.of("SPARKLM_CDS_ARCHIVE=" + archive, "SPARKLM_JAVA_OPTS=-Xlog:class+load=info:file=" + classes),
+                Map.of("SPARKLM_CDS_ARCHIVE", archive, "SPARKLM_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes),
                 DIR.resolve(name + ".log"));
         int fromArchive = 0;
         int fromJars = 0;
@@ -90,13 +90,10 @@ class StartupArchiveIT {
     }
 
     /** The command's output (stdout and stderr); fails unless it exits with 0 within a minute. */
-    static String run(List<String> command, List<String> env, Path log) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).redirectOutput(log.toFile());
+    static String run(List<String> command, Map<String, String> env, Path log) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().remove("SPARK_HOME");   // bin/spark-submit runs Spark from the build
-        for (String kv : env) {
-            int eq = kv.indexOf('=');
-            pb.environment().put(kv.substring(0, eq), kv.substring(eq + 1));
-        }
+        pb.environment().putAll(env);
         Process p = pb.start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
