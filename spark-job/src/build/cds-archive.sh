@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Writes spark-job/target/spark-local.jsa, the class data sharing archive bin/spark-submit maps
 # into every JVM it starts (mvn package runs this, after the application jars are built).
-# The archive holds the classes a local preprocessing run of the bundled corpus loads (from
-# Spark's classpath and the application jar), parsed and verified: the JVM then starts Spark
-# without reading them from ~200 jars. Nothing depends on it: if this fails, the build goes on
-# and the jobs start as before.
+# The archive holds the classes a local preprocessing run of the bundled corpus loads (the JDK's
+# and those of Spark's classpath), parsed and verified: the JVM then starts Spark without reading
+# them from ~200 jars. Three steps: the run lists the classes it loads; CdsClassList.java keeps
+# those whose class files the JVM can find again (a JVM with JFR or a Java agent crashes on the
+# others, see there); the JVM writes a static archive of them. Nothing depends on the archive:
+# if this fails, the build goes on and the jobs start as before.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 target="$ROOT/spark-job/target"
@@ -16,11 +18,16 @@ rm -f "$archive"
 cd "$ROOT"
 unset SPARK_HOME   # the archive is for the JVM bin/spark-submit starts itself, without a Spark distribution
 start=$(date +%s)
-if SPARKLM_CDS_DUMP="$work/spark-local.jsa" bin/preprocess --config conf/tinyshakespeare.conf \
-     --output "$work/data" >"$work/log" 2>&1 && [[ -s $work/spark-local.jsa ]]; then
+if SPARKLM_CDS_ARCHIVE='' SPARKLM_JAVA_OPTS="${SPARKLM_JAVA_OPTS:-} -XX:DumpLoadedClassList=$work/classes.lst" \
+     bin/preprocess --config conf/tinyshakespeare.conf --output "$work/data" >"$work/log" 2>&1 \
+   && java "$ROOT/spark-job/src/build/CdsClassList.java" "$target/spark-classpath.txt" \
+        "$work/classes.lst" "$work/archived.lst" >>"$work/log" 2>&1 \
+   && java -Xshare:dump -XX:SharedClassListFile="$work/archived.lst" -XX:SharedArchiveFile="$work/spark-local.jsa" \
+        -cp "$(cat "$target/spark-classpath.txt")" >>"$work/log" 2>&1 \
+   && [[ -s $work/spark-local.jsa ]]; then
   mv "$work/spark-local.jsa" "$archive"
-  echo "cds-archive: $archive ($(du -m "$archive" | cut -f1) MB, $(( $(date +%s) - start )) s)"
+  echo "cds-archive: $archive ($(du -m "$archive" | cut -f1) MB, $(( $(date +%s) - start )) s; $(grep -o '[0-9]* classes kept' "$work/log"))"
 else
-  echo "cds-archive: WARNING: no archive written (the jobs start without one); the dump run's log:" >&2
+  echo "cds-archive: WARNING: no archive written (the jobs start without one); the log:" >&2
   tail -20 "$work/log" >&2
 fi
