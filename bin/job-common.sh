@@ -32,5 +32,8 @@ run_driver_job() {
   run_job "$class" "$jar" --master "local[1]" -- "$@"
 }
 
+# The JVM options bin/preprocess gives its local-mode JVM (see there).
+PREPROCESS_JVM_OPTS="-XX:+UseParallelGC -XX:Tier4InvocationThreshold=15000 -XX:Tier4MinInvocationThreshold=2000 \
+-XX:Tier4CompileThreshold=45000 -XX:Tier4BackEdgeThreshold=120000"
 PREPROCESS_JAR="$ROOT/preprocessing/target/sparklm-preprocessing-0.1.0-SNAPSHOT-app.jar"
 TRAIN_JAR="$ROOT/spark-job/target/sparklm-spark-job-0.1.0-SNAPSHOT-app.jar"
