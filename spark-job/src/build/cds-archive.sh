@@ -6,7 +6,9 @@
 # them from ~200 jars. Three steps: the run lists the classes it loads; CdsClassList.java keeps
 # those whose class files the JVM can find again (a JVM with JFR or a Java agent crashes on the
 # others, see there); the JVM writes a static archive of them. Nothing depends on the archive:
-# if this fails, the build goes on and the jobs start as before.
+# if this fails, the build goes on and the jobs start as before. The dump's heap is bin/spark-submit's
+# default (4g): the JVM uses an archive only with the compressed-pointer mode it was written with,
+# and a large machine's default heap (over 32 GB) would turn that mode off.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 target="$ROOT/spark-job/target"
@@ -22,7 +24,7 @@ if SPARKLM_CDS_ARCHIVE='' SPARKLM_JAVA_OPTS="${SPARKLM_JAVA_OPTS:-} -XX:DumpLoad
      bin/preprocess --config conf/tinyshakespeare.conf --output "$work/data" >"$work/log" 2>&1 \
    && java "$ROOT/spark-job/src/build/CdsClassList.java" "$target/spark-classpath.txt" \
         "$work/classes.lst" "$work/archived.lst" >>"$work/log" 2>&1 \
-   && java -Xshare:dump -XX:SharedClassListFile="$work/archived.lst" -XX:SharedArchiveFile="$work/spark-local.jsa" \
+   && java -Xmx4g -Xshare:dump -XX:SharedClassListFile="$work/archived.lst" -XX:SharedArchiveFile="$work/spark-local.jsa" \
         -cp "$(cat "$target/spark-classpath.txt")" >>"$work/log" 2>&1 \
    && [[ -s $work/spark-local.jsa ]]; then
   mv "$work/spark-local.jsa" "$archive"
