@@ -3,13 +3,11 @@ package dev.sparklm.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -28,22 +26,20 @@ import org.junit.jupiter.api.Test;
  * of four runs of 25-45 s with them.
  */
 class NativeOpReachabilityTest {
-    static final Path CONF = Path.of("..", "conf", "spark-defaults.conf");
-
     @Test
     void evaluationUnderGcPressureDoesNotCrashWithTheShippedJvmOptions() throws Exception {
-        List<String> options = executorOptions();
+        List<String> options = StandaloneCluster.javaOptions("spark.executor.extraJavaOptions");
         List<String> compileCommands = options.stream().filter(o -> o.startsWith("-XX:CompileCommand=")).toList();
-        assertTrue(compileCommands.size() > 1, "no CompileCommand options in " + CONF);
+        assertTrue(compileCommands.size() > 1, "no CompileCommand options in conf/spark-defaults.conf");
         // The test JVMs (the pom's argLine) run with the same ones, or a test could crash the build.
         List<String> own = ManagementFactory.getRuntimeMXBean().getInputArguments();
         for (String c : compileCommands) {
-            assertTrue(own.contains(c), c + " is in " + CONF + " but not in the test JVM's options (pom.xml argLine)");
+            assertTrue(own.contains(c), c + " is in conf/spark-defaults.conf but not in the test JVM's options (pom.xml argLine)");
         }
 
         Path log = Path.of("target", "native-op-stress.log");
         List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add(StandaloneCluster.javaBin());
         command.addAll(options);
         command.addAll(List.of("-Xmx1g", "-Xmn16m", "-XX:ErrorFile=target/hs_err_pid%p.log",
                 "-cp", System.getProperty("java.class.path"), NativeOpStress.class.getName(), "25"));
@@ -60,15 +56,5 @@ class NativeOpReachabilityTest {
         Matcher m = Pattern.compile("evaluations (\\d+)").matcher(output);
         assertTrue(m.find(), output);
         assertTrue(Long.parseLong(m.group(1)) > 100, "too few evaluations to have tested anything: " + m.group(1));
-    }
-
-    /** spark.executor.extraJavaOptions of conf/spark-defaults.conf, split at white space. */
-    static List<String> executorOptions() throws IOException {
-        for (String line : Files.readAllLines(CONF, StandardCharsets.UTF_8)) {
-            if (line.startsWith("spark.executor.extraJavaOptions")) {
-                return Arrays.asList(line.substring("spark.executor.extraJavaOptions".length()).trim().split("\\s+"));
-            }
-        }
-        throw new AssertionError("no spark.executor.extraJavaOptions in " + CONF);
     }
 }

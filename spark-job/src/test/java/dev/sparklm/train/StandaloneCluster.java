@@ -82,7 +82,7 @@ final class StandaloneCluster implements AutoCloseable {
 
     private Process start(String name, String mainClass, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-cp", classpath));
-        command.addAll(javaOptions());
+        command.addAll(javaOptions("spark.driver.extraJavaOptions"));
         command.add(mainClass);
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
@@ -136,14 +136,17 @@ final class StandaloneCluster implements AutoCloseable {
         }
     }
 
-    /** The driver's Java options from conf/spark-defaults.conf (Java 17 module openings), as bin/spark-submit uses them. */
-    static List<String> javaOptions() {
+    /**
+     * Java options from conf/spark-defaults.conf, split at white space: {@code key} is
+     * spark.driver.extraJavaOptions (as bin/spark-submit uses them) or spark.executor.extraJavaOptions.
+     */
+    static List<String> javaOptions(String key) {
         for (String line : read(Path.of("..", "conf", "spark-defaults.conf")).lines().toList()) {
-            if (line.startsWith("spark.driver.extraJavaOptions")) {
-                return List.of(line.substring("spark.driver.extraJavaOptions".length()).trim().split("\\s+"));
+            if (line.startsWith(key)) {
+                return List.of(line.substring(key.length()).trim().split("\\s+"));
             }
         }
-        throw new IllegalStateException("no spark.driver.extraJavaOptions in conf/spark-defaults.conf");
+        throw new IllegalStateException("no " + key + " in conf/spark-defaults.conf");
     }
 
     static String javaBin() {

@@ -58,7 +58,7 @@ class StartupArchiveIT {
         // another classpath (its own jar and picocli's): its classes tie it to that classpath.
         List<String> jars = Arrays.asList(Files.readString(Path.of("target", "spark-classpath.txt")).trim().split(":"));
         String classpath = jar(jars, "sparklm-tokenizer") + ":" + jar(jars, "picocli");
-        String java = ProcessHandle.current().info().command().orElse("java");
+        String java = StandaloneCluster.javaBin();
         Path classes = DIR.resolve("other.lst");
         Path other = DIR.resolve("other.jsa");
         run(List.of(java, "-XX:DumpLoadedClassList=" + classes, "-cp", classpath, "dev.sparklm.tokenizer.cli.TokenizerCli", "--help"),
