@@ -57,8 +57,7 @@ public class CdsClassList {
                 }
             } else {
                 String name = line.split(" ", 2)[0];
-                boolean backed = (atRoot.contains(name) && !versioned.contains(name)) || (inJdk(name) && !atRoot.contains(name));
-                if (backed) {
+                if (!versioned.contains(name) && (atRoot.contains(name) || inJdk(name))) {
                     out.add(line);
                     kept.add(name);
                 } else {
