@@ -24,8 +24,7 @@ wall=$(echo "$(date +%s.%N) - $start" | bc)
 bytes=$(python3 -c "import json, sys; print(json.load(open(sys.argv[1]))['input_bytes'])" "$OUT/run1/stats.json")
 echo "input bytes read by the job: $bytes"
 grep '\[bench\] run' "$OUT/log" | while read -r _ _ run secs _; do
-  s=${secs%,}
-  printf "run %s %6.2f s  %5.2f MB/s per core\n" "${run%:}" "$s" "$(echo "$bytes / 1000000 / $s / $CORES" | bc -l)"
+  printf "run %s %6.2f s  %5.2f MB/s per core\n" "${run%:}" "$secs" "$(echo "$bytes / 1000000 / $secs / $CORES" | bc -l)"
 done
 printf "JVM process %.1f s wall (all runs, with the JVM's and Spark's start)\n" "$wall"
 counts() {   # a run's stats.json without its timings and memory: what must not change run to run

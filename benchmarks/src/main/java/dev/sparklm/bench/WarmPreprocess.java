@@ -21,7 +21,6 @@ public final class WarmPreprocess {
         String out = args[1];
         int runs = Integer.parseInt(args[2]);
         SparkSession spark = SparkSessions.getOrCreate("sparklm-preprocess-warm");
-        int cores = spark.sparkContext().defaultParallelism();
         try {
             for (int run = 1; run <= runs; run++) {
                 Map<String, String> settings = new LinkedHashMap<>();
@@ -41,6 +40,5 @@ public final class WarmPreprocess {
         } finally {
             spark.stop();
         }
-        System.out.printf("[bench] cores %d%n", cores);
     }
 }
