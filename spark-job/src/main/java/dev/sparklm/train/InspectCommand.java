@@ -1,6 +1,5 @@
 package dev.sparklm.train;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.knuddels.jtokkit.Encodings;
@@ -23,11 +22,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -64,7 +59,7 @@ public final class InspectCommand implements Callable<Integer> {
     }
 
     @Command(name = "parquet", mixinStandardHelpOptions = true,
-            description = "Rows of a Parquet directory (dropped-sample/, quarantine/, shards).")
+            description = "Rows of a Parquet file or directory (dropped-sample/, quarantine/, shards), read without Spark.")
     static final class Parquet implements Callable<Integer> {
         @Option(names = "--path", required = true, description = "a Parquet file or directory; any Hadoop URI")
         String path;
@@ -72,7 +67,7 @@ public final class InspectCommand implements Callable<Integer> {
         @Option(names = "--limit", defaultValue = "50", description = "rows at most (default: ${DEFAULT-VALUE})")
         int limit;
 
-        @Option(names = "--per", paramLabel = "COLUMN", description = "at most --limit rows for each value of this column")
+        @Option(names = "--per", paramLabel = "COLUMN", description = "at most --limit rows for each value of this column (values in text order)")
         String per;
 
         @Option(names = "--max-chars", defaultValue = "2000", description = "strings cut to this many characters (default: ${DEFAULT-VALUE})")
@@ -80,41 +75,8 @@ public final class InspectCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            SparkSession spark = SparkSessions.getOrCreate("sparklm-inspect");
-            print(rows(spark, path, limit, per, maxChars));
+            print(ParquetRows.read(path, limit, per, maxChars, new Configuration()));
             return 0;
-        }
-
-        static Map<String, Object> rows(SparkSession spark, String path, int limit, String per, int maxChars) {
-            Dataset<Row> all = spark.read().parquet(path);
-            Dataset<Row> cut = all;
-            for (StructField f : all.schema().fields()) {
-                if (f.dataType().equals(DataTypes.StringType)) {
-                    cut = cut.withColumn(f.name(), org.apache.spark.sql.functions.substring(cut.col(f.name()), 1, maxChars));
-                }
-            }
-            Dataset<Row> chosen;
-            if (per == null) {
-                chosen = cut.limit(limit);
-            } else {
-                var window = org.apache.spark.sql.expressions.Window.partitionBy(per).orderBy(per);
-                chosen = cut.withColumn("_n", org.apache.spark.sql.functions.row_number().over(window))
-                        .filter("_n <= " + limit).drop("_n");
-            }
-            List<JsonNode> rows = new ArrayList<>();
-            for (String json : chosen.toJSON().collectAsList()) {
-                try {
-                    rows.add(JSON.readTree(json));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("path", path);
-            out.put("columns", List.of(all.schema().fieldNames()));
-            out.put("rows_total", all.count());
-            out.put("rows", rows);
-            return out;
         }
     }
 

@@ -89,6 +89,17 @@ class InspectCommandTest {
     }
 
     @Test
+    void parquetRowsOfTheShardsAreTheManifestsWindows() throws IOException {
+        JsonNode shards = inspect("parquet", "--path", data.resolve(ShardManifest.TRAIN).toString(), "--limit", "3");
+        assertEquals(manifest.split(ShardManifest.TRAIN).sequences(), shards.get("rows_total").asLong());
+        assertEquals(List.of(ShardManifest.COLUMN), JSON.convertValue(shards.get("columns"), List.class));
+        assertEquals(3, shards.get("rows").size());
+        for (JsonNode row : shards.get("rows")) {
+            assertEquals(25, row.get(ShardManifest.COLUMN).size(), "context 24 + 1 ids a window");
+        }
+    }
+
+    @Test
     void theTokenizerReportCountsTheValidationTargetsTheManifestHolds() throws IOException {
         JsonNode report = inspect("tokenizer", "--data", data.toString(), "--top", "5");
         assertEquals("bpe", report.get("type").asText());
