@@ -60,6 +60,10 @@ class HdfsRoundTripTest {
                 "input", hdfs + "/corpus/*.txt", "output", hdfs + "/lm/data", "context", "16")));
         assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/lm/data/manifest.json")));
         assertTrue(manifest.split("train").sequences() > 0);
+        // bin/inspect parquet's reader (no Spark) on an hdfs:// URI.
+        Map<String, Object> rows = ParquetRows.read(hdfs + "/lm/data/train", 2, null, 100, new Configuration());
+        assertEquals(manifest.split("train").sequences(), rows.get("rows_total"));
+        assertEquals(2, ((java.util.List<?>) rows.get("rows")).size());
 
         TrainConfig cfg = TrainConfig.load(Optional.empty(), Map.of(
                 "data", hdfs + "/lm/data", "output", hdfs + "/lm/run",
