@@ -19,7 +19,7 @@ RUNS = [pathlib.Path(p) for p in
 
 
 def inspect(*args):
-    """Runs bin/inspect with these arguments and returns its JSON (one JVM: 1.5-3 s, more for the tokenizer report)."""
+    """Runs bin/inspect with these arguments and returns its JSON (one JVM: 1.5-3 s)."""
     command = [str(ROOT / 'bin' / 'inspect'), *map(str, args)]
     r = subprocess.run(command, capture_output=True, text=True)
     if r.returncode != 0:

@@ -6,7 +6,6 @@ import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 import dev.sparklm.io.CommandLineJobs;
-import dev.sparklm.io.SparkSessions;
 import dev.sparklm.shards.ShardManifest;
 import dev.sparklm.tokenizer.ByteLevelBpeTokenizer;
 import dev.sparklm.tokenizer.Tokenizer;
@@ -22,7 +21,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -94,12 +92,11 @@ public final class InspectCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            print(report(SparkSessions.getOrCreate("sparklm-inspect"), data, windows, top));
+            print(report(new Configuration(), data, windows, top));
             return 0;
         }
 
-        static Map<String, Object> report(SparkSession spark, String data, int maxWindows, int top) {
-            Configuration conf = spark.sparkContext().hadoopConfiguration();
+        static Map<String, Object> report(Configuration conf, String data, int maxWindows, int top) {
             ShardedCorpus corpus = ShardedCorpus.open(data, conf);
             Tokenizer tok = corpus.tokenizer();
             Map<String, Object> out = new LinkedHashMap<>();
@@ -130,7 +127,7 @@ public final class InspectCommand implements Callable<Integer> {
 
             // The validation text: each window's targets (ids after the first), so overlapping
             // windows count every id once, as training does.
-            List<int[]> windows = corpus.windows(spark, ShardManifest.VALIDATION).take(maxWindows);
+            List<int[]> windows = corpus.firstWindows(ShardManifest.VALIDATION, maxWindows, conf);
             long tokens = 0;
             long bytes = 0;
             long gpt2Tokens = 0;

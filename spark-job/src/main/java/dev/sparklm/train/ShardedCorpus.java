@@ -7,9 +7,13 @@ import dev.sparklm.tokenizer.Tokenizer;
 import dev.sparklm.tokenizer.TokenizerJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -96,19 +100,58 @@ public final class ShardedCorpus {
     /** A row's ids, checked against the manifest: a bad shard is named, never trained on. */
     static int[] toIds(Row row, int expectedLength, int vocab) {
         List<Integer> list = row.getList(0);
-        if (list.size() != expectedLength) {
-            throw new IllegalArgumentException(row.getString(1) + ": a row of " + list.size()
-                    + " ids where the manifest says " + expectedLength);
-        }
         int[] ids = new int[list.size()];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = list.get(i);
-            if (ids[i] < 0 || ids[i] >= vocab) {
-                throw new IllegalArgumentException(row.getString(1) + ": token id " + ids[i]
+        }
+        return checked(ids, row.getString(1), expectedLength, vocab);
+    }
+
+    static int[] checked(int[] ids, String file, int expectedLength, int vocab) {
+        if (ids.length != expectedLength) {
+            throw new IllegalArgumentException(file + ": a row of " + ids.length
+                    + " ids where the manifest says " + expectedLength);
+        }
+        for (int id : ids) {
+            if (id < 0 || id >= vocab) {
+                throw new IllegalArgumentException(file + ": token id " + id
                         + " outside the vocabulary of " + vocab + " ids of the manifest's tokenizer");
             }
         }
         return ids;
+    }
+
+    /**
+     * The split's first {@code n} windows, the shard files in the manifest's order, read in this
+     * JVM with parquet-hadoop and checked as {@link #windows} checks them: a report of a few
+     * thousand windows need not start Spark (which orders a split's files by size, not name).
+     */
+    public List<int[]> firstWindows(String split, int n, Configuration conf) {
+        ShardManifest.SplitInfo info = manifest.split(split);
+        Path splitDir = new Path(dir, info.path());
+        int length = manifest.sequenceLength();
+        int vocab = tokenizer.vocabSize();
+        List<int[]> out = new ArrayList<>();
+        for (String f : info.files()) {
+            if (out.size() >= n) {
+                break;
+            }
+            Path file = new Path(splitDir, f);
+            try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), file).withConf(conf).build()) {
+                for (Group g = reader.read(); g != null && out.size() < n; g = reader.read()) {
+                    // <ids> (LIST) { repeated group list { required int32 element; } }
+                    Group list = g.getGroup(g.getType().getFieldIndex(ShardManifest.COLUMN), 0);
+                    int[] ids = new int[list.getFieldRepetitionCount(0)];
+                    for (int i = 0; i < ids.length; i++) {
+                        ids[i] = list.getGroup(0, i).getInteger(0, 0);
+                    }
+                    out.add(checked(ids, file.toString(), length, vocab));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
     }
 
     /**

@@ -89,6 +89,12 @@ class BadTrainingInputTest {
                 && shown.getMessage().contains("token id " + (vocab + 5) + " outside the vocabulary of " + vocab),
                 shown.getMessage());
         assertFalse(Files.exists(run.resolve("checkpoints")) || Files.exists(run.resolve("metrics.jsonl")));
+        // bin/inspect's reader (no Spark) checks the same way.
+        ShardedCorpus corpus = ShardedCorpus.open(data.toString(), new org.apache.hadoop.conf.Configuration());
+        Exception read = assertThrows(IllegalArgumentException.class,
+                () -> corpus.firstWindows("train", 1, new org.apache.hadoop.conf.Configuration()));
+        assertTrue(read.getMessage().contains(shard.getFileName().toString())
+                && read.getMessage().contains("token id " + (vocab + 5) + " outside the vocabulary of " + vocab), read.getMessage());
     }
 
     @Test

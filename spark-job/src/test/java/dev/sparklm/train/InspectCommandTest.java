@@ -47,7 +47,8 @@ class InspectCommandTest {
         Path input = Files.writeString(tmp.resolve("slice.txt"), speech + slice + "\n\n" + speech + speech);
         data = tmp.resolve("data");
         Map<String, String> settings = new HashMap<>(Map.of("input", input.toString(), "output", data.toString(),
-                "context", "24", "tokenizer.type", "bpe", "tokenizer.bpe.vocab-size", "400"));
+                "context", "24", "tokenizer.type", "bpe", "tokenizer.bpe.vocab-size", "400",
+                "tokens-per-shard", "1000"));   // several shards a split: firstWindows reads across files
         manifest = PreprocessJob.run(spark, PreprocessConfig.load(Optional.of(new java.io.File("../conf/tinyshakespeare.conf")), settings));
         run = tmp.resolve("run");
         TrainJob.run(spark, TrainConfig.load(Optional.empty(), Map.of("data", data.toString(), "output", run.toString(),
@@ -96,6 +97,30 @@ class InspectCommandTest {
         assertEquals(3, shards.get("rows").size());
         for (JsonNode row : shards.get("rows")) {
             assertEquals(25, row.get(ShardManifest.COLUMN).size(), "context 24 + 1 ids a window");
+        }
+    }
+
+    @Test
+    void firstWindowsReadWithoutSparkAreTheShardsRowsInTheManifestsOrder() {
+        ShardedCorpus corpus = ShardedCorpus.open(data.toString(), new Configuration());
+        for (String split : List.of(ShardManifest.TRAIN, ShardManifest.VALIDATION)) {
+            ShardManifest.SplitInfo info = manifest.split(split);
+            assertTrue(info.files().size() > 1, split + ": " + info.files());
+            // Spark SQL reading each shard alone, in the manifest's order, is the expected order.
+            List<int[]> spark = new java.util.ArrayList<>();
+            for (String f : info.files()) {
+                for (org.apache.spark.sql.Row r : LocalSpark.get().read().parquet(data.resolve(split).resolve(f).toString()).collectAsList()) {
+                    spark.add(r.getList(0).stream().mapToInt(x -> (Integer) x).toArray());
+                }
+            }
+            assertEquals(info.sequences(), spark.size());
+            for (int n : new int[] {3, spark.size() / 2, spark.size(), spark.size() + 10}) {
+                List<int[]> ours = corpus.firstWindows(split, n, new Configuration());
+                assertEquals(Math.min(n, spark.size()), ours.size());
+                for (int i = 0; i < ours.size(); i++) {
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(spark.get(i), ours.get(i), split + " window " + i);
+                }
+            }
         }
     }
 
