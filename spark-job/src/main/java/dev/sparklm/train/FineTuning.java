@@ -2,6 +2,8 @@ package dev.sparklm.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import dev.sparklm.io.JobConfigException;
 import dev.sparklm.model.SequenceLayer;
 import java.util.ArrayList;
@@ -66,6 +68,26 @@ final class FineTuning {
                         + ", the shards have " + corpus.context() + ": preprocess with preprocess.context = " + s.getContext());
             }
         }
+    }
+
+    /**
+     * What an --init-from run records in its checkpoints and reports: {@code cfg} with the
+     * checkpoint's train.model, whose network it continues ({@link #checkCompatible} warned about
+     * any difference). Recording the ignored settings instead made the new checkpoints describe a
+     * model they do not hold, and a --resume with those settings pass the check meant to stop it.
+     * A checkpoint that recorded no configuration leaves {@code cfg} as it is.
+     */
+    static TrainConfig withCheckpointModel(CheckpointStore.Checkpoint c, TrainConfig cfg) {
+        String stored = c.state().config();
+        if (stored == null || stored.isBlank()) {
+            return cfg;
+        }
+        Config then = ConfigFactory.parseString(stored);
+        if (!then.hasPath("model")) {
+            return cfg;
+        }
+        // Settings an older checkpoint did not record keep this run's values.
+        return TrainConfig.from(then.getConfig("model").atKey("model").withFallback(ConfigFactory.parseString(cfg.rendered())));
     }
 
     /**

@@ -159,6 +159,9 @@ public final class TrainJob implements Callable<Integer> {
         Optional<CheckpointStore.Checkpoint> pretrained = resumed.isPresent() ? Optional.empty()
                 : start.initFrom().map(p -> FineTuning.source(p, hadoop));
         pretrained.ifPresent(p -> FineTuning.checkCompatible(p, corpus, "--init-from", cfg));
+        // What the checkpoints record and the log reports: the model the run trains (--resume
+        // refuses a differing train.model, --init-from takes the checkpoint's).
+        TrainConfig recorded = pretrained.map(p -> FineTuning.withCheckpointModel(p, cfg)).orElse(cfg);
         StorageLevel storage = cfg.spark().storage();
         JavaRDD<int[]> train = corpus.windows(spark, ShardManifest.TRAIN).persist(storage);
         // Counting reads every shard once and checks every id against the vocabulary, before
@@ -209,7 +212,7 @@ public final class TrainJob implements Callable<Integer> {
         LOG.info("ND4J on the driver: backend {}, BLAS {}, {} OpenMP thread(s), oneDNN {}", env.get("backend"),
                 env.get("blas.vendor"), env.get("omp.threads"),
                 org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo().contains("HAVE_ONEDNN"));
-        LOG.info("model: {} with {} parameters, vocab {}, context {}", cfg.model().type(), net.numParams(), vocab, context);
+        LOG.info("model: {} with {} parameters, vocab {}, context {}", recorded.model().type(), net.numParams(), vocab, context);
         LOG.info("data: {} training sequences ({} tokens), {} validation sequences{}", trainSequences,
                 trainSequences * context, validation.sequences(),
                 test.map(t -> ", " + t.sequences() + " test sequences (scored once, at the end)").orElse(""));
@@ -226,7 +229,7 @@ public final class TrainJob implements Callable<Integer> {
                         resumed.get().state().step());
             }
         }
-        TrainingLoop.Setup setup = new TrainingLoop.Setup(cfg, sc, corpus, trainer, train, trainSequences, validation,
+        TrainingLoop.Setup setup = new TrainingLoop.Setup(recorded, sc, corpus, trainer, train, trainSequences, validation,
                 test, new TrainingLoop.Plan(workers, totalSteps, cfg.optimizer().schedule(totalSteps)), checkpoints, metrics);
         TrainingLoop loop = new TrainingLoop(setup);
         if (resumed.isPresent()) {

@@ -116,6 +116,26 @@ class FineTuningTest {
                 config(tmp.resolve("e"), tmp.resolve("r3"), Map.of("max-steps", "5")), TrainJob.Start.fineTuning(run.toString())));
         assertTrue(context.getMessage().contains("context 16"), context.getMessage());
 
+        // train.model differs (3 layers, 48 wide against the checkpoint's 2 and 32): ignored with a
+        // warning, and the new run records and resumes with the model it really trains.
+        Path fine = tmp.resolve("r4");
+        Map<String, String> other = Map.of("max-steps", "2", "model.layers", "3", "model.embedding", "48",
+                "optimizer.learning-rate", "0.002");
+        TrainJob.run(spark, config(data, fine, other), TrainJob.Start.fineTuning(run.toString()));
+        var conf = new org.apache.hadoop.conf.Configuration();
+        TrainingState pretrained = CheckpointStore.load(run.toString(), conf).state();
+        TrainingState state = CheckpointStore.load(fine.toString(), conf).state();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertEquals(json.readTree(pretrained.config()).get("model"), json.readTree(state.config()).get("model"));
+        assertEquals(2, json.readTree(state.config()).get("model").get("layers").asInt());
+        assertEquals(0.002, json.readTree(state.config()).get("optimizer").get("learning-rate").asDouble(), "the run's own");
+        assertEquals(pretrained.modelType(), state.modelType());
+        JobConfigException resumeOther = assertThrows(JobConfigException.class,
+                () -> TrainJob.run(spark, config(data, fine, other), TrainJob.Start.RESUME));
+        assertTrue(resumeOther.getMessage().contains("model.layers: 2 in the checkpoint, 3 now"), resumeOther.getMessage());
+        TrainJob.run(spark, config(data, fine, Map.of("max-steps", "3")), TrainJob.Start.RESUME);   // its own settings resume
+        assertEquals(3, CheckpointStore.load(fine.toString(), conf).state().step());
+
         JobConfigException freeze = assertThrows(JobConfigException.class, () -> TrainConfig.load(Optional.empty(),
                 Map.of("fine-tune.freeze-blocks", "2")));
         assertTrue(freeze.getMessage().contains("freeze-embeddings = true"), freeze.getMessage());
