@@ -45,7 +45,7 @@ public final class ShardedCorpus {
             manifestPath = new Path(dir, ShardManifest.FILE_NAME);
             if (!manifestPath.getFileSystem(conf).exists(manifestPath)) {
                 throw new JobConfigException("no " + ShardManifest.FILE_NAME + " in " + data
-                        + " (train.data): run the preprocessing job first, or point train.data at its output");
+                        + ": not a preprocessing output (run the preprocessing job first, or point train.data / --data at its output)");
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + data + ": " + e.getMessage(), e);

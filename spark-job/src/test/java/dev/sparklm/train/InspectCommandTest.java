@@ -125,6 +125,22 @@ class InspectCommandTest {
     }
 
     @Test
+    void aDirectoryThatIsNoPreprocessingOutputIsNamedWithExitCode2() {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            code = CommandLineJobs.execute(new InspectCommand(), "tokenizer", "--data", run.toString());
+        } finally {
+            System.setErr(saved);
+        }
+        assertEquals(CommandLineJobs.USAGE_ERROR, code);
+        String message = err.toString(StandardCharsets.UTF_8).trim();
+        assertTrue(message.startsWith("error: no manifest.json in " + run) && message.contains("not a preprocessing output"), message);
+    }
+
+    @Test
     void theTokenizerReportCountsTheValidationTargetsTheManifestHolds() throws IOException {
         JsonNode report = inspect("tokenizer", "--data", data.toString(), "--top", "5");
         assertEquals("bpe", report.get("type").asText());
