@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -55,20 +57,18 @@ final class ParquetRows {
             MessageType schema = null;
             long total = 0;
             for (FileStatus f : files) {
+                MessageType s;
                 try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromStatus(f, conf))) {
-                    MessageType s = r.getFileMetaData().getSchema();
-                    if (schema == null) {
-                        schema = s;
-                    } else if (!schema.equals(s)) {
-                        throw new JobConfigException(f.getPath() + " has another schema than " + files.get(0).getPath()
-                                + ":\n" + s + "\nagainst\n" + schema);
-                    }
+                    s = r.getFileMetaData().getSchema();
                     total += r.getRecordCount();
                 } catch (RuntimeException | IOException e) {
-                    if (e instanceof JobConfigException) {
-                        throw e;
-                    }
                     throw new JobConfigException("not a readable Parquet file: " + f.getPath() + " (" + e.getMessage() + ")");
+                }
+                if (schema == null) {
+                    schema = s;
+                } else if (!schema.equals(s)) {
+                    throw new JobConfigException(f.getPath() + " has another schema than " + files.get(0).getPath()
+                            + ":\n" + s + "\nagainst\n" + schema);
                 }
             }
             List<String> columns = schema.getFields().stream().map(Type::getName).toList();
@@ -115,16 +115,7 @@ final class ParquetRows {
     private static List<JsonNode> firstRows(List<FileStatus> files, MessageType schema, int limit, int maxChars,
                                             Configuration conf) throws IOException {
         List<JsonNode> rows = new ArrayList<>();
-        for (FileStatus f : files) {
-            if (rows.size() >= limit) {
-                break;
-            }
-            try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), f.getPath()).withConf(conf).build()) {
-                for (Group g = reader.read(); g != null && rows.size() < limit; g = reader.read()) {
-                    rows.add(object(g, schema, maxChars));
-                }
-            }
-        }
+        forEachRow(paths(files), conf, () -> rows.size() < limit, g -> rows.add(object(g, schema, maxChars)));
         return rows;
     }
 
@@ -133,20 +124,37 @@ final class ParquetRows {
                                                     int maxChars, Configuration conf) throws IOException {
         int column = schema.getFieldIndex(per);
         Map<String, List<JsonNode>> byValue = new TreeMap<>(Comparator.nullsFirst(Comparator.naturalOrder()));
-        for (FileStatus f : files) {
-            try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), f.getPath()).withConf(conf).build()) {
-                for (Group g = reader.read(); g != null; g = reader.read()) {
-                    JsonNode value = value(g, column, schema.getType(column), Integer.MAX_VALUE);
-                    List<JsonNode> rows = byValue.computeIfAbsent(value.isNull() ? null : value.asText(), v -> new ArrayList<>());
-                    if (rows.size() < limit) {
-                        rows.add(object(g, schema, maxChars));
-                    }
-                }
+        forEachRow(paths(files), conf, () -> true, g -> {
+            JsonNode value = value(g, column, schema.getType(column), Integer.MAX_VALUE);
+            List<JsonNode> rows = byValue.computeIfAbsent(value.isNull() ? null : value.asText(), v -> new ArrayList<>());
+            if (rows.size() < limit) {
+                rows.add(object(g, schema, maxChars));
             }
-        }
+        });
         List<JsonNode> out = new ArrayList<>();
         byValue.values().forEach(out::addAll);
         return out;
+    }
+
+    private static List<Path> paths(List<FileStatus> files) {
+        return files.stream().map(FileStatus::getPath).toList();
+    }
+
+    /**
+     * The rows of {@code files} in order, as parquet-hadoop's generic groups, while {@code more}
+     * says so (asked before each row: nothing is read once it says no).
+     */
+    static void forEachRow(List<Path> files, Configuration conf, BooleanSupplier more, Consumer<Group> row) throws IOException {
+        for (Path f : files) {
+            if (!more.getAsBoolean()) {
+                return;
+            }
+            try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), f).withConf(conf).build()) {
+                for (Group g = reader.read(); g != null; g = more.getAsBoolean() ? reader.read() : null) {
+                    row.accept(g);
+                }
+            }
+        }
     }
 
     private static ObjectNode object(Group g, GroupType type, int maxChars) {

@@ -12,8 +12,6 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -85,9 +83,7 @@ public final class ShardedCorpus {
      * manifest lists, so a stray file in the directory can never join the training data.
      */
     public JavaRDD<int[]> windows(SparkSession spark, String split) {
-        ShardManifest.SplitInfo info = manifest.split(split);
-        Path splitDir = new Path(dir, info.path());
-        String[] files = info.files().stream().map(f -> new Path(splitDir, f).toString()).toArray(String[]::new);
+        String[] files = shardFiles(split).stream().map(Path::toString).toArray(String[]::new);
         if (files.length == 0) {
             throw new IllegalArgumentException("the manifest in " + dir + " lists no shard files for '" + split + "'");
         }
@@ -127,18 +123,12 @@ public final class ShardedCorpus {
      * thousand windows need not start Spark (which orders a split's files by size, not name).
      */
     public List<int[]> firstWindows(String split, int n, Configuration conf) {
-        ShardManifest.SplitInfo info = manifest.split(split);
-        Path splitDir = new Path(dir, info.path());
         int length = manifest.sequenceLength();
         int vocab = tokenizer.vocabSize();
         List<int[]> out = new ArrayList<>();
-        for (String f : info.files()) {
-            if (out.size() >= n) {
-                break;
-            }
-            Path file = new Path(splitDir, f);
-            try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), file).withConf(conf).build()) {
-                for (Group g = reader.read(); g != null && out.size() < n; g = reader.read()) {
+        for (Path file : shardFiles(split)) {
+            try {
+                ParquetRows.forEachRow(List.of(file), conf, () -> out.size() < n, g -> {
                     // <ids> (LIST) { repeated group list { required int32 element; } }
                     Group list = g.getGroup(g.getType().getFieldIndex(ShardManifest.COLUMN), 0);
                     int[] ids = new int[list.getFieldRepetitionCount(0)];
@@ -146,12 +136,19 @@ public final class ShardedCorpus {
                         ids[i] = list.getGroup(0, i).getInteger(0, 0);
                     }
                     out.add(checked(ids, file.toString(), length, vocab));
-                }
+                });
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
             }
         }
         return out;
+    }
+
+    /** The split's shard files, as the manifest lists them. */
+    private List<Path> shardFiles(String split) {
+        ShardManifest.SplitInfo info = manifest.split(split);
+        Path splitDir = new Path(dir, info.path());
+        return info.files().stream().map(f -> new Path(splitDir, f)).toList();
     }
 
     /**

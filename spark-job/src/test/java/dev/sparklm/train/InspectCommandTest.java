@@ -56,18 +56,30 @@ class InspectCommandTest {
                 "spark.averaging-frequency", "2", "max-steps", "4", "optimizer.weight-decay", "0")), TrainJob.Start.NEW);
     }
 
-    static JsonNode inspect(String... args) throws IOException {
+    /** bin/inspect's exit code and what it printed. */
+    record Outcome(int code, String out, String err) {}
+
+    static Outcome execute(String... args) {
         PrintStream out = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream err = System.err;
+        ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
+        ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
         int code;
         try {
-            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            System.setOut(new PrintStream(capturedOut, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
             code = CommandLineJobs.execute(new InspectCommand(), args);
         } finally {
             System.setOut(out);
+            System.setErr(err);
         }
-        assertEquals(0, code, captured.toString(StandardCharsets.UTF_8));
-        return JSON.readTree(captured.toString(StandardCharsets.UTF_8));
+        return new Outcome(code, capturedOut.toString(StandardCharsets.UTF_8), capturedErr.toString(StandardCharsets.UTF_8));
+    }
+
+    static JsonNode inspect(String... args) throws IOException {
+        Outcome o = execute(args);
+        assertEquals(0, o.code(), o.out());
+        return JSON.readTree(o.out());
     }
 
     @Test
@@ -126,17 +138,9 @@ class InspectCommandTest {
 
     @Test
     void aDirectoryThatIsNoPreprocessingOutputIsNamedWithExitCode2() {
-        PrintStream saved = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = CommandLineJobs.execute(new InspectCommand(), "tokenizer", "--data", run.toString());
-        } finally {
-            System.setErr(saved);
-        }
-        assertEquals(CommandLineJobs.USAGE_ERROR, code);
-        String message = err.toString(StandardCharsets.UTF_8).trim();
+        Outcome o = execute("tokenizer", "--data", run.toString());
+        assertEquals(CommandLineJobs.USAGE_ERROR, o.code());
+        String message = o.err().trim();
         assertTrue(message.startsWith("error: no manifest.json in " + run) && message.contains("not a preprocessing output"), message);
     }
 
